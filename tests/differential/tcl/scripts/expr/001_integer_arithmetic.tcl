@@ -1,0 +1,7 @@
+puts [expr {1 + 2}]
+puts [expr {7 - 10}]
+puts [expr {6 * 7}]
+puts [expr {100 / 7}]
+puts [expr {100 % 7}]
+puts [expr 3+4]
+puts [expr "2 * 3"]

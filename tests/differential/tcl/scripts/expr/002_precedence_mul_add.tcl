@@ -1,0 +1,6 @@
+puts [expr {1 + 2 * 3}]
+puts [expr {(1 + 2) * 3}]
+puts [expr {10 - 2 - 3}]
+puts [expr {100 / 10 / 5}]
+puts [expr {10 % 3 * 2}]
+puts [expr {2 * 3 % 4}]

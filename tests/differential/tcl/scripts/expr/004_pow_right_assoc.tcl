@@ -1,0 +1,6 @@
+puts [expr {2 ** 3 ** 2}]
+puts [expr {2 ** 10}]
+puts [expr {2 ** 0}]
+puts [expr {0 ** 0}]
+puts [expr {2 ** 62}]
+puts [expr {2 ** -1 ** 2}]

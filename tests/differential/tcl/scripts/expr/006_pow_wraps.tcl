@@ -1,0 +1,5 @@
+puts [expr {2 ** 63}]
+puts [expr {2 ** 64}]
+puts [expr {10 ** 18}]
+puts [expr {10 ** 19}]
+puts [expr {(-2) ** 63}]

@@ -1,0 +1,8 @@
+puts [expr {0x10}]
+puts [expr {0X1f}]
+puts [expr {0xFF + 1}]
+puts [expr {0o17}]
+puts [expr {0O17}]
+puts [expr {0b1010}]
+puts [expr {0B11}]
+puts [expr {-0x10}]

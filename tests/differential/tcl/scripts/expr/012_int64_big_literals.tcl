@@ -1,0 +1,7 @@
+puts [expr {9223372036854775807}]
+puts [expr {9223372036854775808}]
+puts [expr {-9223372036854775808}]
+puts [expr {0x7fffffffffffffff}]
+puts [expr {0x8000000000000000}]
+puts [expr {0xffffffffffffffff}]
+puts [expr {18446744073709551615}]

@@ -1,0 +1,6 @@
+puts [expr {5 / 2}]
+puts [expr {-5 / 2}]
+puts [expr {5 / -2}]
+puts [expr {-5 / -2}]
+puts [expr {-7 / 2}]
+puts [expr {-1 / 10}]

@@ -1,0 +1,6 @@
+puts [expr {5 % 3}]
+puts [expr {-5 % 3}]
+puts [expr {5 % -3}]
+puts [expr {-5 % -3}]
+puts [expr {-7 % 2}]
+puts [expr {0 % 5}]

@@ -1,0 +1,7 @@
+puts [expr {1 << 0}]
+puts [expr {1 << 4}]
+puts [expr {1 << 62}]
+puts [expr {1 << 63}]
+puts [expr {0x0f << 60}]
+puts [expr {-1 << 63}]
+puts [expr {3 << 1 << 1}]

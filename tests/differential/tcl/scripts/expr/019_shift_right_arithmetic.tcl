@@ -1,0 +1,7 @@
+puts [expr {16 >> 2}]
+puts [expr {-8 >> 1}]
+puts [expr {-3 >> 1}]
+puts [expr {-9 >> 2}]
+puts [expr {-1 >> 63}]
+puts [expr {1 >> 63}]
+puts [expr {7 >> 0}]

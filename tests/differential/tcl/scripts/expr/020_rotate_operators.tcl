@@ -1,0 +1,6 @@
+puts [expr {1 <<< 1}]
+puts [expr {1 >>> 1}]
+puts [expr {-1 >>> 1}]
+puts [expr {5 <<< 64}]
+puts [expr {5 <<< -1}]
+puts [expr {0x8000000000000000 <<< 1}]

@@ -1,0 +1,8 @@
+puts [expr {5 & 3}]
+puts [expr {5 | 3}]
+puts [expr {5 ^ 3}]
+puts [expr {~5}]
+puts [expr {~0}]
+puts [expr {~-1}]
+puts [expr {5 & -1}]
+puts [expr {0xf0 | 0x0f}]

@@ -1,0 +1,6 @@
+puts [expr {6 & 3 ^ 1}]
+puts [expr {6 | 1 & 3}]
+puts [expr {1 | 2 ^ 3 & 4}]
+puts [expr {1 + 2 << 1}]
+puts [expr {1 << 2 + 1}]
+puts [expr {8 >> 1 == 4}]

@@ -1,0 +1,8 @@
+puts [expr {"a" < "b"}]
+puts [expr {"abc" == "abc"}]
+puts [expr {"abc" != "abd"}]
+puts [expr {"10" < "9"}]
+puts [expr {"10" < "9a"}]
+puts [expr {"x" > "X"}]
+puts [expr {1 < "abc"}]
+puts [expr {"b" <= "a"}]

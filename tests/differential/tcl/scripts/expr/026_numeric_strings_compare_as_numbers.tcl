@@ -1,0 +1,5 @@
+puts [expr {"1.0" == "1"}]
+puts [expr {"01" == "1"}]
+puts [expr {" 1" == "1"}]
+puts [expr {0x10 == 16}]
+puts [expr {"0x10" == "16"}]

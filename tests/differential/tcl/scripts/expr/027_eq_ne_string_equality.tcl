@@ -1,0 +1,7 @@
+puts [expr {"1.0" eq "1"}]
+puts [expr {1 eq 1.0}]
+puts [expr {"01" eq "1"}]
+puts [expr {"A" ne "a"}]
+puts [expr {{a b} eq "a b"}]
+puts [expr {"" eq ""}]
+puts [expr {[list a b] eq "a b"}]

@@ -1,0 +1,5 @@
+puts [expr {"a" lt "b"}]
+puts [expr {"b" gt "a"}]
+puts [expr {"a" le "a"}]
+puts [expr {"a" ge "b"}]
+puts [expr {"10" lt "9"}]

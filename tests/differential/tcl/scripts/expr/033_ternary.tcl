@@ -1,0 +1,6 @@
+puts [expr {1 ? "yes" : "no"}]
+puts [expr {0 ? "yes" : "no"}]
+puts [expr {1 ? 2 : 3 ? 4 : 5}]
+puts [expr {0 ? 2 : 0 ? 4 : 5}]
+puts [expr {0 ? [error x] : 7}]
+puts [expr {"abc" eq "abc" ? "same" : "diff"}]

@@ -1,0 +1,6 @@
+puts [expr {true && yes}]
+puts [expr {on || off}]
+puts [expr {!false}]
+puts [expr {!"no"}]
+puts [expr {"true" == 1}]
+puts [expr {!1.5}]

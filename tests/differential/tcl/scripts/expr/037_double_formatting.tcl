@@ -1,0 +1,8 @@
+puts [expr {3.0}]
+puts [expr {3.5 + 1}]
+puts [expr {1e3}]
+puts [expr {1.5e2}]
+puts [expr {.5}]
+puts [expr {5.}]
+puts [expr {100.0}]
+puts [expr {0.1 + 0.2}]

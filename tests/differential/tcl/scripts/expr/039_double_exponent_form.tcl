@@ -1,0 +1,8 @@
+puts [expr {1e11}]
+puts [expr {1e12}]
+puts [expr {1e15}]
+puts [expr {1e20}]
+puts [expr {1e-5}]
+puts [expr {1.5e-7}]
+puts [expr {0.000123}]
+puts [expr {1.0e100}]

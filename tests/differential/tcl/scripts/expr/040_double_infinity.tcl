@@ -1,0 +1,6 @@
+puts [expr {1e300 * 1e300}]
+puts [expr {-1e300 * 1e300}]
+puts [expr {1e400}]
+puts [expr {-1e400}]
+puts [expr {1e-400}]
+puts [expr {1.0 / 0}]

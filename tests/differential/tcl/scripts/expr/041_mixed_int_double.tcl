@@ -1,0 +1,6 @@
+puts [expr {7 / 2.0}]
+puts [expr {7.5 / 2}]
+puts [expr {3.0 * 2}]
+puts [expr {1 + 0.5}]
+puts [expr {10 / 4.0}]
+puts [expr {2 - 0.5 * 2}]

@@ -1,0 +1,7 @@
+puts [expr {"5" + "6"}]
+puts [expr {" 5 " * 2}]
+puts [expr {"0x1f" + 0}]
+puts [expr {" 7" + 1}]
+puts [expr {"7 " + 1}]
+puts [expr {"1e2" + 0}]
+puts [expr {"3.0" + 1}]

@@ -1,0 +1,6 @@
+foreach e {{"a" + 1} {"" + 1} {"  " + 1} {{abc} + 1}} {
+    catch {expr $e} m
+    puts $m
+}
+set s hello
+expr {$s * 2}

@@ -1,0 +1,5 @@
+puts [expr {abs(-5)}]
+puts [expr {abs(5)}]
+puts [expr {abs(-3.5)}]
+puts [expr {abs(0)}]
+puts [expr {abs(-0x10)}]

@@ -1,0 +1,8 @@
+puts [expr {round(0.5)}]
+puts [expr {round(1.5)}]
+puts [expr {round(2.5)}]
+puts [expr {round(-0.5)}]
+puts [expr {round(-1.5)}]
+puts [expr {round(3.4)}]
+puts [expr {round("2.5")}]
+puts [expr {round(7)}]

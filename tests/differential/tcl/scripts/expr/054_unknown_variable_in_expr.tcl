@@ -1,0 +1,2 @@
+proc f {} { expr {$nosuch + 1} }
+f

@@ -1,0 +1,4 @@
+set s "a\
+      b"
+puts "<$s>"
+puts [string length $s]

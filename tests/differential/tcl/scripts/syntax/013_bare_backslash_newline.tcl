@@ -1,0 +1,6 @@
+puts [list one \
+    two \
+    three]
+set x 1\
+2
+puts $x

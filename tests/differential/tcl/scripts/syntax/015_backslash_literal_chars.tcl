@@ -1,0 +1,5 @@
+puts "\\ \" \$ \[ \] \{ \}"
+puts \$x
+puts \[notcmd\]
+puts a\ b
+puts "\q\w\e"

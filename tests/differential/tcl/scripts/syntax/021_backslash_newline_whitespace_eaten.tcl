@@ -1,0 +1,4 @@
+set s "x\
+	   	y"
+puts [string length $s]
+puts $s

@@ -1,0 +1,2 @@
+puts "<[]>"
+puts [string length []]

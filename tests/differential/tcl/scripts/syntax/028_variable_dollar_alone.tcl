@@ -1,0 +1,4 @@
+puts $
+puts "cost: $ 5"
+puts a$
+puts $-x

@@ -1,0 +1,4 @@
+set cmd {string toupper}
+puts [{*}$cmd hello]
+set l {puts expanded}
+{*}$l

@@ -1,0 +1,3 @@
+puts a"b"c
+puts [list a"b c"d]
+puts [llength {a"b c"d}]

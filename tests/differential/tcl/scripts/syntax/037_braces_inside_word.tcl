@@ -1,0 +1,2 @@
+puts a{b}c
+puts [llength {a{b c}d}]

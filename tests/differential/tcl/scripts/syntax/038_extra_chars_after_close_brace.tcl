@@ -1,0 +1,3 @@
+puts start
+set x {abc}def
+puts never

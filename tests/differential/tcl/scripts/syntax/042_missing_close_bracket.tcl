@@ -1,0 +1,3 @@
+puts start
+set x [string length abc
+puts never

@@ -1,0 +1,4 @@
+puts [list a \
+   b \
+   c]
+error "reported line"

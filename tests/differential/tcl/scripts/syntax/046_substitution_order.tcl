@@ -1,0 +1,3 @@
+set i 0
+puts [list [incr i] [incr i] [incr i]]
+puts "[incr i]-[incr i]"

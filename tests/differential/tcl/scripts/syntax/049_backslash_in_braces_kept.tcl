@@ -1,0 +1,3 @@
+puts {a\tb}
+puts [string length {\x41}]
+puts {\\}

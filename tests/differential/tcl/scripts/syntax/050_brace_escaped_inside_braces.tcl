@@ -1,0 +1,3 @@
+puts {a \{ b}
+puts [string length {\{}]
+puts {x \} y}

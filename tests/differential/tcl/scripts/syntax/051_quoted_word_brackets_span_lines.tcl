@@ -1,0 +1,3 @@
+puts "value: [expr {
+    1 + 2
+}] done"

@@ -1,0 +1,4 @@
+puts [
+    # comment inside a command substitution
+    list a b
+]

@@ -1,0 +1,4 @@
+set a 1
+puts $a-$a+$a/$a
+puts "$a,$a;$a"
+puts $a::b
