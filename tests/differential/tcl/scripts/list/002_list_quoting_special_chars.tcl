@@ -1,0 +1,3 @@
+puts [list "a{b" "a}b" "{a" "a b{"]
+puts [list "x\\" "\\" "" " " "a\tb"]
+puts [list "\$x" "\[" "{}" "{a} b" "a;b" "}{"]

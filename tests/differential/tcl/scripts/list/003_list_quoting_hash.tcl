@@ -1,0 +1,4 @@
+puts [list # a]
+puts [list #a]
+puts [list "a b" #]
+puts [list "#x y"]

@@ -1,0 +1,6 @@
+puts [llength {a {b c} d}]
+puts [llength "a\tb\nc"]
+puts [llength { a  b }]
+puts [llength {{a}b}]
+puts [llength ""]
+puts [llength {{}}]

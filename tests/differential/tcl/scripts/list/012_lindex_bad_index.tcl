@@ -1,0 +1,1 @@
+lindex {a b} x

@@ -1,0 +1,1 @@
+lsearch -sorted {a b c} b

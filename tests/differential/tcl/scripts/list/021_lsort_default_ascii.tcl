@@ -1,0 +1,6 @@
+puts [lsort {c a b}]
+puts [lsort {10 9 100}]
+puts [lsort {b A c}]
+puts [lsort -ascii {b a}]
+puts [lsort -increasing {b a}]
+puts [lsort {}]

@@ -1,0 +1,1 @@
+lsort -integer {3 x 1}

@@ -1,0 +1,1 @@
+lsort -dictionary {a10 a9}

@@ -1,0 +1,7 @@
+puts [linsert {a b c} 1 X]
+puts [linsert {a b c} end X]
+puts [linsert {a b c} 0 X Y]
+puts [linsert {a b c} 10 X]
+puts [linsert {a b c} end-1 X]
+puts [linsert {a b c} -3 X]
+puts [linsert {} 0 only]

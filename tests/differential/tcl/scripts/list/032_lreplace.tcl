@@ -1,0 +1,7 @@
+puts [lreplace {a b c d} 1 2 X]
+puts [lreplace {a b c d} 1 2]
+puts [lreplace {a b c d} 1 0 X]
+puts [lreplace {a b c d} end end]
+puts [lreplace {a b c} -1 -1 X]
+puts [lreplace {} 0 0 X]
+puts [lreplace {a b c} 5 6 x]

@@ -1,0 +1,5 @@
+puts [lmap x {1 2 3} {expr {$x * 2}}]
+puts [lmap {a b} {1 2 3 4} {list $b $a}]
+puts [lmap x {1 2 3} {if {$x == 2} continue; set x}]
+puts [lmap x {1 2 3} {if {$x == 2} break; set x}]
+puts [lmap x {a b} y {1 2 3} {list $x $y}]

@@ -1,0 +1,3 @@
+foreach e {a {b c} "d e f" {}} {
+    puts "[llength $e]:<$e>"
+}

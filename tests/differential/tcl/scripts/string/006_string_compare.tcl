@@ -1,0 +1,6 @@
+puts [string compare a b]
+puts [string compare b a]
+puts [string compare a a]
+puts [string compare abc ab]
+puts [string compare ab abc]
+puts [string compare "" a]

@@ -1,0 +1,6 @@
+puts [string first l hello]
+puts [string first x hello]
+puts [string first l hello 3]
+puts [string first "" hello]
+puts [string first ll hello end-3]
+puts [string first lo hello]

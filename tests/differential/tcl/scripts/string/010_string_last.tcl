@@ -1,0 +1,5 @@
+puts [string last l hello]
+puts [string last l hello 2]
+puts [string last x hello]
+puts [string last ab abcab]
+puts [string last ab abcab 3]

@@ -1,0 +1,5 @@
+puts "<[string trim "  a b  "]>"
+puts "<[string trim "xxaxx" x]>"
+puts "<[string trim "\t\n a \r\n"]>"
+puts "<[string trim "abcba" ab]>"
+puts "<[string trim ""]>"

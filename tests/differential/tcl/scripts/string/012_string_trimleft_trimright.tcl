@@ -1,0 +1,5 @@
+puts "<[string trimleft "  a "]>"
+puts "<[string trimright "  a "]>"
+puts "<[string trimleft "xxaxx" x]>"
+puts "<[string trimright "xxaxx" xa]>"
+puts "<[string trimright "path///" /]>"

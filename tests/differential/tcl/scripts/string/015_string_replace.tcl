@@ -1,0 +1,6 @@
+puts [string replace hello 1 2 XY]
+puts [string replace hello 1 2]
+puts [string replace hello 3 1 XX]
+puts [string replace hello -1 0 X]
+puts [string replace hello 4 10 !]
+puts [string replace hello end end O]

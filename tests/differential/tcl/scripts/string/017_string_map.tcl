@@ -1,0 +1,6 @@
+puts [string map {a 1 b 2} abcab]
+puts [string map {ab X a Y} abab]
+puts [string map {} abc]
+puts [string map {"" x} abc]
+puts [string map {abc ABC c C} abcc]
+puts [string map [list " " _] "a b c"]

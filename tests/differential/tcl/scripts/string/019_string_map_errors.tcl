@@ -1,0 +1,3 @@
+puts [catch {string map {abc} x} m]
+puts $m
+string map

@@ -1,0 +1,7 @@
+puts [string match a* abc]
+puts [string match a?c abc]
+puts [string match * ""]
+puts [string match *c abc]
+puts [string match a*d abc]
+puts [string match ?? ab]
+puts [string match ?? abc]

@@ -1,0 +1,6 @@
+puts [string match {[a-c]*} bcd]
+puts [string match {*[0-9]} abc5]
+puts [string match {[abc]} b]
+puts [string match {[abc]} d]
+puts [string match {[!a]*} bcd]
+puts [string match {[^a]*} bcd]

@@ -1,0 +1,5 @@
+puts [string match {a\*} a*]
+puts [string match {a\*} ab]
+puts [string match {\[x\]} {[x]}]
+puts [string match -nocase A* abc]
+puts [string match -nocase {[A-C]} b]

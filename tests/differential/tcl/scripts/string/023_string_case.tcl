@@ -1,0 +1,5 @@
+puts [string tolower HeLLo]
+puts [string toupper HeLLo]
+puts [string totitle hELLO]
+puts [string totitle "hello world"]
+puts [string toupper "a1-b2"]

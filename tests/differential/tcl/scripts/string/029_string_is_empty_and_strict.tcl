@@ -1,0 +1,5 @@
+puts [string is alpha ""]
+puts [string is alpha -strict ""]
+puts [string is digit -strict ""]
+puts [string is upper -strict ""]
+puts [string is integer -strict]

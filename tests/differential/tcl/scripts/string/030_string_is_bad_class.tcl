@@ -1,0 +1,1 @@
+string is wordchar ab_1
