@@ -1,0 +1,3 @@
+puts [catch {if abc {}} m]
+puts $m
+if {"maybe"} {puts never}

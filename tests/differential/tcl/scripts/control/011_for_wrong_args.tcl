@@ -1,0 +1,1 @@
+for {set i 0} {$i < 3} {incr i}

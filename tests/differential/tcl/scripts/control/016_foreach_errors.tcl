@@ -1,0 +1,3 @@
+puts [catch {foreach {} {a} {}} m]
+puts $m
+foreach a {}

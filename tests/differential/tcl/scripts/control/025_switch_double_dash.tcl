@@ -1,0 +1,2 @@
+puts [switch -- -x {-x {set r dash}}]
+puts [switch -glob -- -abc {-a* {set r dashglob}}]
