@@ -1,0 +1,4 @@
+proc f {} { return one }
+puts [f]
+proc f {} { return two }
+puts [f]

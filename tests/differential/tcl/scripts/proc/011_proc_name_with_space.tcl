@@ -1,0 +1,4 @@
+proc {name with space} {} { return spaced }
+puts [{name with space}]
+set cmd "name with space"
+puts [$cmd]

@@ -1,0 +1,3 @@
+set secret 42
+proc peek {} { return $secret }
+peek

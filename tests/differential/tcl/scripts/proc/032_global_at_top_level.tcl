@@ -1,0 +1,4 @@
+set g 1
+global g
+puts $g
+global

@@ -1,0 +1,4 @@
+# A proc with a broken body is only reported when it runs.
+proc later {} { set x [ }
+puts defined
+later

@@ -1,0 +1,2 @@
+proc f {a a} { return $a }
+puts [f 1 2]

@@ -1,0 +1,3 @@
+proc forever {n} { forever [expr {$n + 1}] }
+puts [catch {forever 0} m]
+puts $m

@@ -1,0 +1,2 @@
+proc down {} { down }
+down
