@@ -1,0 +1,1 @@
+array set a {1}

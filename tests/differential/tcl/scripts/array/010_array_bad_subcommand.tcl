@@ -1,0 +1,3 @@
+puts [catch {array foo a} m]
+puts $m
+array

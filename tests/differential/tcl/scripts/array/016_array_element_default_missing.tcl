@@ -1,0 +1,3 @@
+array set a {k v}
+puts $a(k)
+puts $a(nokey)

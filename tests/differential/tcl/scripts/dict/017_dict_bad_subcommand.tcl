@@ -1,0 +1,1 @@
+dict map {k v} {a 1} {}

@@ -1,0 +1,3 @@
+puts [catch {set} m]
+puts $m
+set a b c

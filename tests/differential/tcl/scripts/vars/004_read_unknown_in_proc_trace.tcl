@@ -1,0 +1,3 @@
+proc show {} { puts $missing }
+proc outer {} { show }
+outer

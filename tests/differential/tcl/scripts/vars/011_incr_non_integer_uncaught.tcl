@@ -1,0 +1,2 @@
+set v abc
+incr v

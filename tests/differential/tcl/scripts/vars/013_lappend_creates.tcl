@@ -1,0 +1,5 @@
+puts [lappend l1 a {b c}]
+puts [lappend l1]
+set l2 [list a]
+puts [lappend l2 c "d e"]
+puts [llength $l2]

@@ -1,0 +1,3 @@
+set c(1) x
+set c 5
+puts $c
