@@ -1,0 +1,1 @@
+"""Config-phase differential suite: ocdpy against OpenOCD 0.12 on its script tree."""
