@@ -6,11 +6,12 @@ is loaded as `bin`, `check_binary` looks at it:
 
 - Text is refused, with what kind of text it is (linker script, map file, C or
   assembly source, an OpenOCD script, a HEX/S-record file that auto-detection missed,
-  a Git LFS pointer, a web page). A file is text when it has no NUL byte at all and
-  at least 95% of its first 64 KiB are printable characters, tabs or line breaks
-  (valid UTF-8 counts as printable). Real firmware fails the first test: a Cortex-M
-  vector table alone (SP 0x2000xxxx, handlers 0x0800xxxx) holds NUL bytes, and so does
-  practically every code or data block of any size. Type `raw` skips the check.
+  a Git LFS pointer, a web page). A file is text when it has no NUL byte at all, its
+  first 16 bytes are printable characters, tabs or line breaks, and so are at least
+  95% of its first 64 KiB (valid UTF-8 counts as printable). Real firmware fails the
+  first two tests: a Cortex-M vector table starts with the stack pointer and reset
+  address (0x2000xxxx, 0x080xxxxx: NUL and 0x08 bytes), and practically every code or
+  data block of any size holds a NUL. Type `raw` skips the check.
 - Archives (zip, gzip, xz, 7z) are refused when the type was detected; with an
   explicit `bin` they load, with a warning.
 - A detected `bin` whose name says .hex/.elf/.s19 loads, with a warning.
@@ -47,6 +48,8 @@ def looks_like_text(data: bytes) -> bool:
     """True when the bytes read as text (see the module docstring for the rule)."""
     if not data or b"\0" in data:
         return False
+    if data[:16].translate(None, _TEXT_BYTES + _HIGH_BYTES):
+        return False  # text starts with text; a vector table starts with 0x08, 0x00...
     sample = data[:_SAMPLE]
     texty = len(sample) - len(sample.translate(None, _TEXT_BYTES))
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
@@ -81,7 +84,7 @@ _OPENOCD_SCRIPT = re.compile(
     re.MULTILINE,
 )
 _HEX_RECORD = re.compile(r"^:[0-9A-Fa-f]{10,}$")
-_SREC_RECORD = re.compile(r"^S[0-9][0-9A-Fa-f]{6,}$")
+_SREC_RECORD = re.compile(r"^[Ss][0-9][0-9A-Fa-f]{6,}$")
 
 
 def _first_line(text: str) -> str:
