@@ -128,7 +128,7 @@ def _mismatch(o) -> dict:
             d["timed_out"] = True
         if not r.succeeded and r.error is None:
             d["last_line"] = r.last_line
-        if "Traceback" in r.stderr:
+        if "Traceback (most recent call last)" in r.stderr:
             d["traceback_tail"] = r.stderr.strip().splitlines()[-3:]
         return d
 

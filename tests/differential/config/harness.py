@@ -323,14 +323,12 @@ def classify(ref: RunResult, cand: RunResult, diffs: list[str]) -> str:
         return "match"
     if cand.timed_out:
         return "ocdpy timed out"
+    if "Traceback (most recent call last)" in cand.stderr + cand.stdout:
+        return "ocdpy printed a Python traceback"
     if ref.succeeded and not cand.succeeded:
-        if cand.error and "Traceback" in cand.stderr:
-            return "ocdpy failed with a Python traceback"
         return "ocdpy failed where openocd succeeded"
     if cand.succeeded and not ref.succeeded:
         return "ocdpy succeeded where openocd failed"
-    if "Traceback" in cand.stderr:
-        return "ocdpy printed a Python traceback"
     if diffs[0].startswith("ORACLE"):
         if cand.oracle is None:
             return "ocdpy printed no ORACLE line"

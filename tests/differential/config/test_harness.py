@@ -18,6 +18,7 @@ from tests.differential.config.harness import (
     base_env,
     candidate_command,
     normalise_error,
+    reference_command,
     run_case,
     run_program,
 )
@@ -196,7 +197,18 @@ SELF_CHECK = [
 def test_openocd_against_itself_matches(group, name):
     need_openocd_scripts()
     (case,) = [c for c in matrix.all_cases() if c.group == group and c.name == name]
-    openocd = ["openocd"]
+    openocd = reference_command()
     out = run_case(case, openocd, openocd)
     assert out.matched, out.describe()
     assert out.reference.error_raw or out.reference.oracle or out.reference.exit_code
+
+
+def test_a_python_traceback_is_its_own_cause(tmp_path):
+    crash = fake(tmp_path, "b", """
+        sys.stderr.write("Traceback (most recent call last):\\n  File \\"x.py\\", line 1\\n")
+        sys.stderr.write("ImportError: cannot import name 'TclError'\\n")
+        sys.exit(1)
+    """)
+    out = run_case(CASE, fake(tmp_path, "a", OK_F1), crash)
+    assert out.cause == "ocdpy printed a Python traceback"
+    assert out.candidate.error == "ImportError: cannot import name 'TclError'"
