@@ -23,7 +23,6 @@ from __future__ import annotations
 import binascii
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from ocdpy import log
 from ocdpy.errors import ImageError
@@ -45,12 +44,14 @@ _LIKELY_MEANT = {
 MAX_FILE_SIZE = 256 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
 class Segment:
-    """Bytes to place at an address."""
+    """Bytes to place at an address (treat as immutable)."""
 
-    address: int
-    data: bytes
+    __slots__ = ("address", "data")
+
+    def __init__(self, address: int, data: bytes) -> None:
+        self.address = address
+        self.data = data
 
     @property
     def size(self) -> int:
@@ -60,6 +61,14 @@ class Segment:
     def end(self) -> int:
         """First address after the segment."""
         return self.address + len(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Segment):
+            return NotImplemented
+        return self.address == other.address and self.data == other.data
+
+    def __hash__(self) -> int:
+        return hash((self.address, self.data))
 
     def __repr__(self) -> str:
         return f"Segment(0x{self.address:08x}, {len(self.data)} bytes)"

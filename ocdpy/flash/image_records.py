@@ -9,6 +9,8 @@ so two files joined with `cat` load as one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ocdpy import log
 from ocdpy.errors import ImageError
 
@@ -39,30 +41,29 @@ class _Runs:
         self._buf = bytearray()
 
 
-def _lines(data: bytes) -> list[tuple[int, str]]:
+def _lines(data: bytes) -> Iterator[tuple[int, str]]:
     """(line number, stripped text) of the lines that hold records."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    out = []
-    for number, raw in enumerate(data.splitlines(), start=1):
-        line = raw.strip(b" \t\r\n\x1a")  # 0x1a: DOS end-of-file mark some tools append
-        if not line or line.startswith(b"#"):
-            continue
-        try:
-            out.append((number, line.decode("ascii")))
-        except UnicodeDecodeError:
-            out.append((number, line.decode("latin-1")))
-    return out
+    # latin-1 never fails; a stray non-ASCII byte then shows up as a bad hex digit
+    for number, raw in enumerate(data.decode("latin-1").splitlines(), start=1):
+        line = raw.strip(" \t\r\n\x1a")  # 0x1a: DOS end-of-file mark some tools append
+        if line and line[0] != "#":
+            yield number, line
 
 
 def _hex_bytes(body: str, where: str, kind: str) -> bytes:
-    if not body or any(c not in _HEX_DIGITS for c in body):
-        bad = next((c for c in body if c not in _HEX_DIGITS), None)
-        what = f"character {bad!r} is not a hex digit" if bad else "the record is empty"
-        raise ImageError(f"{where}: bad {kind} record: {what}")
-    if len(body) % 2:
-        raise ImageError(f"{where}: bad {kind} record: odd number of hex digits ({len(body)})")
-    return bytes.fromhex(body)
+    try:
+        if len(body) % 2 == 0 and body.isascii():
+            return bytes.fromhex(body)
+    except ValueError:
+        pass
+    bad = next((c for c in body if c not in _HEX_DIGITS), None)
+    if bad is not None:
+        raise ImageError(f"{where}: bad {kind} record: character {bad!r} is not a hex digit")
+    if not body:
+        raise ImageError(f"{where}: bad {kind} record: the record is empty")
+    raise ImageError(f"{where}: bad {kind} record: odd number of hex digits ({len(body)})")
 
 
 def _show(line: str) -> str:
@@ -78,47 +79,41 @@ def parse_ihex(data: bytes, name: str) -> tuple[Pieces, int | None]:
     end_line: int | None = None
     warned = False
     for number, line in _lines(data):
-        where = f"{name}:{number}"
-        if not line.startswith(":"):
+        if line[0] != ":":
             raise ImageError(
-                f"{where}: not an Intel HEX record (records start with ':'): {_show(line)}"
+                f"{name}:{number}: not an Intel HEX record (records start with ':'): "
+                f"{_show(line)}"
             )
-        rec = _hex_bytes(line[1:], where, "Intel HEX")
-        if len(rec) < 5:
-            raise ImageError(f"{where}: bad Intel HEX record: too short ({_show(line)})")
-        count, offset, rtype = rec[0], int.from_bytes(rec[1:3], "big"), rec[3]
-        payload = rec[4:-1]
-        if len(payload) != count:
-            raise ImageError(
-                f"{where}: bad Intel HEX record: its length byte says {count} data bytes "
-                f"but the line holds {len(payload)}; the file is corrupt or was cut short"
-            )
-        if sum(rec) & 0xFF:
-            expected = (-sum(rec[:-1])) & 0xFF
-            raise ImageError(
-                f"{where}: bad checksum in Intel HEX record: 0x{rec[-1]:02X}, expected "
-                f"0x{expected:02X}; the file is corrupt, generate it again"
-            )
+        try:
+            rec = bytes.fromhex(line[1:])
+        except ValueError:
+            rec = _hex_bytes(line[1:], f"{name}:{number}", "Intel HEX")
+        size = len(rec)
+        if size < 5 or rec[0] != size - 5 or sum(rec) & 0xFF:
+            raise _ihex_record_error(rec, line, f"{name}:{number}")
         if end_line is not None and not warned:
             log.warning(f"continuing after end-of-file record: {line[:40]}")
             warned = True
+        rtype = rec[3]
         if rtype == 0x00:
-            runs.add(upper + offset, payload)
-        elif rtype == 0x01:
+            runs.add(upper + (rec[1] << 8 | rec[2]), rec[4:-1])
+            continue
+        count, payload = rec[0], rec[4:-1]
+        if rtype == 0x01:
             end_line = number
         elif rtype in (0x02, 0x04):
             if count != 2:
                 raise ImageError(
-                    f"{where}: bad Intel HEX record: type {rtype:02X} needs 2 data bytes, "
-                    f"has {count}"
+                    f"{name}:{number}: bad Intel HEX record: type {rtype:02X} needs 2 data "
+                    f"bytes, has {count}"
                 )
             value = int.from_bytes(payload, "big")
             upper = value << 4 if rtype == 0x02 else value << 16
         elif rtype in (0x03, 0x05):
             if count != 4:
                 raise ImageError(
-                    f"{where}: bad Intel HEX record: type {rtype:02X} needs 4 data bytes, "
-                    f"has {count}"
+                    f"{name}:{number}: bad Intel HEX record: type {rtype:02X} needs 4 data "
+                    f"bytes, has {count}"
                 )
             if rtype == 0x05:
                 start = int.from_bytes(payload, "big")
@@ -127,7 +122,8 @@ def parse_ihex(data: bytes, name: str) -> tuple[Pieces, int | None]:
                 start = (cs << 4) + ip
         else:
             raise ImageError(
-                f"{where}: unknown Intel HEX record type {rtype:02X} (types are 00 to 05)"
+                f"{name}:{number}: unknown Intel HEX record type {rtype:02X} (types are 00 "
+                "to 05)"
             )
     runs.flush()
     if end_line is None:
@@ -138,8 +134,46 @@ def parse_ihex(data: bytes, name: str) -> tuple[Pieces, int | None]:
     return runs.pieces, start
 
 
+def _ihex_record_error(rec: bytes, line: str, where: str) -> ImageError:
+    if len(rec) < 5:
+        return ImageError(f"{where}: bad Intel HEX record: too short ({_show(line)})")
+    if rec[0] != len(rec) - 5:
+        return ImageError(
+            f"{where}: bad Intel HEX record: its length byte says {rec[0]} data bytes "
+            f"but the line holds {len(rec) - 5}; the file is corrupt or was cut short"
+        )
+    expected = (-sum(rec[:-1])) & 0xFF
+    return ImageError(
+        f"{where}: bad checksum in Intel HEX record: 0x{rec[-1]:02X}, expected "
+        f"0x{expected:02X}; the file is corrupt, generate it again"
+    )
+
+
 # address bytes per S-record type
 _SREC_ADDRESS = {0: 2, 1: 2, 2: 3, 3: 4, 5: 2, 6: 3, 7: 4, 8: 3, 9: 2}
+_SREC_TYPE = {f"{s}{t}": t for t in _SREC_ADDRESS for s in "Ss"}
+
+
+def _srec_type_error(line: str, where: str) -> ImageError:
+    if len(line) >= 2 and line[0] in "Ss" and line[1] == "4":
+        return ImageError(f"{where}: unknown S-record type S4 (S4 is reserved)")
+    return ImageError(f"{where}: not an S-record (records start with S0 to S9): {_show(line)}")
+
+
+def _srec_record_error(rec: bytes, rtype: int, where: str) -> ImageError:
+    if not rec or rec[0] != len(rec) - 1:
+        said = rec[0] if rec else 0
+        return ImageError(
+            f"{where}: bad S-record: its length byte says {said} bytes but the line "
+            f"holds {max(len(rec) - 1, 0)}; the file is corrupt or was cut short"
+        )
+    if len(rec) < _SREC_ADDRESS[rtype] + 2:
+        return ImageError(f"{where}: bad S-record: S{rtype} too short for its address")
+    expected = (~sum(rec[:-1])) & 0xFF
+    return ImageError(
+        f"{where}: bad checksum in S-record: 0x{rec[-1]:02X}, expected "
+        f"0x{expected:02X}; the file is corrupt, generate it again"
+    )
 
 
 def parse_srec(data: bytes, name: str) -> tuple[Pieces, int | None]:
@@ -150,41 +184,27 @@ def parse_srec(data: bytes, name: str) -> tuple[Pieces, int | None]:
     end_line: int | None = None
     warned = False
     for number, line in _lines(data):
-        where = f"{name}:{number}"
-        if len(line) < 2 or line[0] not in "Ss" or not line[1].isdigit():
-            raise ImageError(
-                f"{where}: not an S-record (records start with S0 to S9): {_show(line)}"
-            )
-        rtype = int(line[1])
-        if rtype not in _SREC_ADDRESS:
-            raise ImageError(f"{where}: unknown S-record type S{rtype} (S4 is reserved)")
-        rec = _hex_bytes(line[2:], where, "S-record")
-        count = rec[0]
-        if len(rec) != count + 1:
-            raise ImageError(
-                f"{where}: bad S-record: its length byte says {count} bytes but the line "
-                f"holds {len(rec) - 1}; the file is corrupt or was cut short"
-            )
+        rtype = _SREC_TYPE.get(line[:2])
+        if rtype is None:
+            raise _srec_type_error(line, f"{name}:{number}")
+        try:
+            rec = bytes.fromhex(line[2:])
+        except ValueError:
+            rec = _hex_bytes(line[2:], f"{name}:{number}", "S-record")
         alen = _SREC_ADDRESS[rtype]
-        if count < alen + 1:
-            raise ImageError(f"{where}: bad S-record: S{rtype} too short for its address")
-        if (sum(rec) & 0xFF) != 0xFF:
-            expected = (~sum(rec[:-1])) & 0xFF
-            raise ImageError(
-                f"{where}: bad checksum in S-record: 0x{rec[-1]:02X}, expected "
-                f"0x{expected:02X}; the file is corrupt, generate it again"
-            )
+        size = len(rec)
+        if size < alen + 2 or rec[0] != size - 1 or (sum(rec) & 0xFF) != 0xFF:
+            raise _srec_record_error(rec, rtype, f"{name}:{number}")
         if end_line is not None and not warned:
             log.warning(f"continuing after end-of-file record: {line[:40]}")
             warned = True
         address = int.from_bytes(rec[1:1 + alen], "big")
-        payload = rec[1 + alen:-1]
-        if rtype in (1, 2, 3):
-            runs.add(address, payload)
+        if rtype <= 3 and rtype != 0:
+            runs.add(address, rec[1 + alen:-1])
         elif rtype == 0:
-            header = payload.decode("latin-1").rstrip("\0")
+            header = rec[1 + alen:-1].decode("latin-1").rstrip("\0")
             log.debug(f"{name}: S-record header {header!r}")
-        elif rtype in (7, 8, 9):
+        elif rtype >= 7:
             start = address
             end_line = number
         # S5/S6 only count the data records: nothing to load
