@@ -133,23 +133,19 @@ CASES["dap adapter in swim mode"] = Case(
     expect=["not supported by swj_newdap"])
 
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cfg.md"
+
+
 @pytest.fixture(scope="module")
 def user_board(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A user's own board file that sources the shipped interface and target files,
-    as docs/cfg.md shows."""
+    """The user board file docs/cfg.md shows, which sources the shipped interface and
+    target files, plus a line that prints what it created."""
+    text = DOC.read_text()
+    section = text[text.index("## A board file of your own"):]
+    block = section[section.index("```tcl\n") + len("```tcl\n"):]
+    block = block[:block.index("```")]
     path = tmp_path_factory.mktemp("userboard") / "my_board.cfg"
-    path.write_text(
-        "source [find interface/stlink.cfg]\n"
-        "transport select hla_swd\n"
-        "set CHIPNAME motor\n"
-        "set WORKAREASIZE 0x2000\n"
-        "source [find target/stm32f1x.cfg]\n"
-        "reset_config srst_only srst_nogate\n"
-        "$_TARGETNAME configure -event reset-init {\n"
-        "    mmw 0x40021004 0x00000002 0\n"
-        "}\n"
-        "echo \"my board: $_TARGETNAME $_FLASHNAME\"\n"
-    )
+    path.write_text(block + 'echo "my board: $_TARGETNAME $_FLASHNAME"\n')
     return path
 
 
