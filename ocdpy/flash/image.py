@@ -16,6 +16,10 @@ Unlike OpenOCD it refuses files that are not images (linker scripts, map files,
 source code, other text, empty files, truncated ELF, corrupt HEX/S-records) with an
 `ImageError` that says what the file looks like and what to pass instead. The extra
 type keyword `raw` loads a file's bytes as `bin` does, without those checks.
+
+One deliberate difference in detection: OpenOCD 0.12 fails, without a message, to
+open a file shorter than 9 bytes unless a type is given; ocdpy takes it as `bin`, as
+later OpenOCD versions do.
 """
 
 from __future__ import annotations
@@ -264,13 +268,26 @@ def check_image_type(type: str | None) -> str | None:
 
 # --- loading -----------------------------------------------------------------------
 
-def _read_file(path: str) -> bytes:
+def find_image_file(path: str, search_dirs: Iterable[str] = ()) -> str:
+    """Where OpenOCD would open `path`: as given (absolute, or relative to the current
+    directory), else in each script search directory in turn. Returns `path` itself
+    when nothing is found, so the caller reports the name the user typed."""
+    if os.path.lexists(path) or os.path.isabs(path):
+        return path
+    for directory in search_dirs:
+        candidate = os.path.join(directory, path)
+        if os.path.exists(candidate):
+            return candidate
+    return path
+
+
+def _read_file(path: str, searched: bool = False) -> bytes:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise ImageError(
-            f"couldn't open {path}: no such file (relative paths start at {os.getcwd()})"
-        ) from None
+        where = (f"looked in {os.getcwd()} and the script search directories" if searched
+                 else f"relative paths start at {os.getcwd()}")
+        raise ImageError(f"couldn't open {path}: no such file ({where})") from None
     except OSError as exc:
         raise ImageError(f"couldn't open {path}: {exc.strerror}") from None
     if os.path.isdir(path):
@@ -294,19 +311,23 @@ def load_image(
     path: str | os.PathLike[str],
     type: str | None = None,
     base_address: int = 0,
+    search_dirs: Iterable[str] = (),
 ) -> Image:
     """Read an image file as OpenOCD's `load_image`/`flash write_image` do.
 
     `type` is one of IMAGE_TYPES, `raw` (bin without the not-an-image checks) or None
     (detect from the content, as OpenOCD). `base_address` is added to every segment
     address, whatever the type (OpenOCD's relocation by the command's offset/address).
-    Raises ImageError when the file cannot be read or is not an image.
+    `search_dirs`: OpenOCD's script search directories (`-s`), tried after the current
+    directory, as OpenOCD opens image files. Raises ImageError when the file cannot be
+    read or is not an image.
     """
     from ocdpy.flash import image_sniff
 
-    name = os.fspath(path)
+    search_dirs = tuple(search_dirs)
+    name = find_image_file(os.fspath(path), search_dirs)
     kind = check_image_type(type)
-    data = _read_file(name)
+    data = _read_file(name, searched=bool(search_dirs))
     if not data:
         raise ImageError(
             f"{name} is empty (0 bytes); nothing to load. Check that the build finished "
@@ -394,6 +415,7 @@ __all__ = [
     "Segment",
     "check_image_type",
     "detect_image_type",
+    "find_image_file",
     "image_kind_name",
     "load_image",
     "openocd_crc32",

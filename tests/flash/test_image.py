@@ -239,3 +239,26 @@ def test_declared_type_that_does_not_fit(tmp_path: Path, given_type: str, conten
     with pytest.raises(ImageError) as err:
         load_image(path, given_type)
     assert message in str(err.value)
+
+
+def test_relative_path_is_searched_in_the_script_directories(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    scripts = tmp_path / "scripts"
+    (scripts / "fw").mkdir(parents=True)
+    (scripts / "fw" / "app.bin").write_bytes(b"\x00\x01\x02\x03")
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    image = load_image("fw/app.bin", None, 0x100, search_dirs=[str(tmp_path / "x"), str(scripts)])
+    assert image.path == str(scripts / "fw" / "app.bin")
+    assert image.segments == [Segment(0x100, b"\x00\x01\x02\x03")]
+    # the current directory wins, as in OpenOCD
+    (elsewhere / "fw").mkdir()
+    (elsewhere / "fw" / "app.bin").write_bytes(b"\x00\x09")
+    assert load_image("fw/app.bin", search_dirs=[str(scripts)]).path == "fw/app.bin"
+    with pytest.raises(ImageError) as err:
+        load_image("fw/none.bin", search_dirs=[str(scripts)])
+    assert str(err.value) == (
+        f"couldn't open fw/none.bin: no such file (looked in {elsewhere} and the script "
+        "search directories)")
