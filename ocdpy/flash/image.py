@@ -334,7 +334,8 @@ def load_image(
             "and that this is the file it wrote"
         )
     guessed = detect_image_type(data[:9])
-    if kind in ("ihex", "s19", "elf") and guessed != kind:
+    short_elf = kind == "elf" and data[:4] == b"\x7fELF"  # parse_elf says "truncated"
+    if kind in ("ihex", "s19", "elf") and guessed != kind and not short_elf:
         _check_declared_type(kind, guessed, data, name)
     detected = guessed if kind is None else kind
     if detected == "bin":
@@ -396,7 +397,7 @@ def _check_declared_type(kind: str, guessed: str, data: bytes, name: str) -> Non
 
 
 def _first_record_line(data: bytes) -> str:
-    for raw in data.lstrip(b"\xef\xbb\xbf").splitlines():
+    for raw in data.removeprefix(b"\xef\xbb\xbf").splitlines():
         line = raw.strip()
         if line and not line.startswith(b"#"):
             return line.decode("latin-1")
