@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.oracles import OPENOCD_SCRIPTS, need, need_openocd_scripts
+from tests.oracles import need, need_openocd_scripts
 
 REPO = Path(__file__).resolve().parents[2]
 OUR_TREE = REPO / "cfg"
@@ -149,7 +149,3 @@ def config_trace(debug_run: Run) -> list[str]:
         cmd = re.sub(r"(-event \S+) .*", r"\1 <handler>", cmd, flags=re.S)
         trace.append(_normalize_words(cmd))
     return trace
-
-
-def their_tree() -> str:
-    return OPENOCD_SCRIPTS
