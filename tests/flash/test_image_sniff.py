@@ -94,6 +94,8 @@ def _refusal(path: Path, kind: str | None = None) -> str:
     ("firmware.elf", LFS_POINTER,
      ": this is a Git LFS pointer file, not the firmware itself; run `git lfs pull`"),
     ("firmware.bin", HTML, ": this is an HTML page, not firmware"),
+    ("blinky.lst", "\nblinky.elf:     file format elf32-littlearm\n\n\nDisassembly of section "
+     ".text:\n\n08000040 <Default_Handler>:\n", ": this is a disassembly listing, not firmware"),
     ("notes.bin", "flash me please\nthanks\n",
      ": this is a text file, not a binary image (it starts 'flash me please'); flash the "
      ".elf, .hex or .bin your build produced, or, to write the file's bytes as they are, "
