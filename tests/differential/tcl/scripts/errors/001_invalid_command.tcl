@@ -1,0 +1,3 @@
+puts before
+nosuchcmd 1 2
+puts after

@@ -1,0 +1,2 @@
+proc f {} { undefined_thing }
+f

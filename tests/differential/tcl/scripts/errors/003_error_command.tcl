@@ -1,0 +1,3 @@
+puts [catch {error "simple message"} m]
+puts $m
+error "top level failure"

@@ -1,0 +1,2 @@
+error "first line
+second line"

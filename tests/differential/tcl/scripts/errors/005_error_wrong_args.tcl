@@ -1,0 +1,4 @@
+puts [catch {error} m]
+puts $m
+puts [catch {error a b c} m]
+puts $m

@@ -1,0 +1,3 @@
+proc f {} { uplevel 1 {nosuchcmd} }
+proc g {} { f }
+g

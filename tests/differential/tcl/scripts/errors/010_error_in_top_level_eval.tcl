@@ -1,0 +1,4 @@
+eval {
+  set a 1
+  error "in eval"
+}

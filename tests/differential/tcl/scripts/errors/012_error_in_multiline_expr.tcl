@@ -1,0 +1,3 @@
+set l [list a b]
+puts [lindex $l [expr {1 +
+  "x"}]]

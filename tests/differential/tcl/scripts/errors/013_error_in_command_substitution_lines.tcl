@@ -1,0 +1,6 @@
+proc f {} {
+  set x [
+    nosuch
+  ]
+}
+f

@@ -1,0 +1,6 @@
+puts [catch {set x 1}]
+puts [catch {error e}]
+puts [catch {return r}]
+puts [catch {break}]
+puts [catch {continue}]
+puts [catch {return -code 9 z}]

@@ -1,0 +1,3 @@
+puts start
+catch -noerror {error "escaped"} m
+puts never

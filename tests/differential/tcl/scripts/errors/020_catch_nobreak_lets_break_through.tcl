@@ -1,0 +1,3 @@
+puts start
+catch -nobreak {break} m
+puts never

@@ -1,0 +1,3 @@
+puts [catch {catch} m]
+puts $m
+catch -foo {break} m

@@ -1,0 +1,2 @@
+proc f {} { return -code error -errorcode {A B} msg }
+f

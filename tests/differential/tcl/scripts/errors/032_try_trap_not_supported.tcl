@@ -1,0 +1,1 @@
+try { error x } trap {A} {m o} { puts trapped }

@@ -1,0 +1,3 @@
+puts [catch {try {error x} on foo {} {}} m]
+puts $m
+try

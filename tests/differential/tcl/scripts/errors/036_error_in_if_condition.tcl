@@ -1,0 +1,2 @@
+set x abc
+if {$x > 1 && [nosuch]} { puts never }

@@ -1,0 +1,3 @@
+puts line1
+puts -nonewline partial
+error "after partial output"

@@ -1,0 +1,1 @@
+error "unbalanced \{ and \} and \[ ok"

@@ -1,0 +1,3 @@
+apply {{x} {
+    error "lambda says $x"
+}} 3

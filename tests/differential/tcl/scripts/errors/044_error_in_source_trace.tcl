@@ -1,0 +1,3 @@
+puts before
+source 044_helper_bad.inc
+puts never

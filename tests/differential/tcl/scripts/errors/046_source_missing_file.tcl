@@ -1,0 +1,3 @@
+puts [catch {source nosuch_file.inc} m]
+puts $m
+source also_missing.inc

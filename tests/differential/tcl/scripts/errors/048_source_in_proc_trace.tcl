@@ -1,0 +1,2 @@
+proc f {} { source 044_helper_bad.inc }
+f

@@ -1,0 +1,5 @@
+proc two {a b} {}
+proc caller {} {
+    two 1
+}
+caller
