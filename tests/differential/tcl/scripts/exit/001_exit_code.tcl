@@ -1,0 +1,3 @@
+puts a
+exit 3
+puts b

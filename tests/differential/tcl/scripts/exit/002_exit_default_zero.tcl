@@ -1,0 +1,3 @@
+puts only
+exit
+puts never

@@ -1,0 +1,3 @@
+proc f {} { exit 7 }
+f
+puts no

@@ -1,0 +1,2 @@
+catch {exit 5}
+puts no

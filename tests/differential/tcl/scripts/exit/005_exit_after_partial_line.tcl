@@ -1,0 +1,2 @@
+puts -nonewline partial
+exit 2

@@ -1,0 +1,2 @@
+source 008_helper_exit.inc
+puts never

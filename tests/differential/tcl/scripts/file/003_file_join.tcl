@@ -1,0 +1,8 @@
+puts [file join a b c]
+puts [file join a /b c]
+puts [file join /a b]
+puts [file join a/ b]
+puts [file join a]
+puts [file join "" a]
+puts [file join a ""]
+puts [file join a b/]

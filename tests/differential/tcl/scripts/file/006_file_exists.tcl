@@ -1,0 +1,6 @@
+puts [file exists nosuchfile.xyz]
+puts [file exists .]
+puts [file exists 006_file_exists.tcl]
+puts [file isdirectory .]
+puts [file isfile .]
+puts [file isfile 006_file_exists.tcl]

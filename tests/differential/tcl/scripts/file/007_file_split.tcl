@@ -1,0 +1,3 @@
+puts [file split /a/b/c]
+puts [file split a/b]
+puts "<[file split {}]>"

@@ -1,0 +1,8 @@
+puts [format %d 42]
+puts [format %5d| 42]
+puts [format %-5d| 42]
+puts [format %05d 42]
+puts [format %+d 42]
+puts [format "% d" 42]
+puts [format %d -42]
+puts [format %i 7]

@@ -1,0 +1,5 @@
+puts [format %c 65]
+puts [format "%3c|" 65]
+puts [format %%]
+puts [format 100%%]
+puts [format %c%c%c 74 105 109]

@@ -1,0 +1,7 @@
+puts [format %5.1f 3.14159]
+puts [format %.3f 2]
+puts [format %f 1]
+puts [format %.0f 2.5]
+puts [format %.0f 3.5]
+puts [format %.2f -0.005]
+puts [format %10.4f| 3.14159265]

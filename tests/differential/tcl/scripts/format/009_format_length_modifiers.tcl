@@ -1,0 +1,6 @@
+puts [format %ld 5]
+puts [format %lld 5]
+puts [format %lx -1]
+puts [format %u -1]
+puts [format %d 9223372036854775807]
+puts [format %d 0x10]

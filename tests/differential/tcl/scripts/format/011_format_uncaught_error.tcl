@@ -1,0 +1,1 @@
+format "%s and %d" a b

@@ -1,0 +1,3 @@
+puts [info script]
+proc sc {} { info script }
+puts [sc]

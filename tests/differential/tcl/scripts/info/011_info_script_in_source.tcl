@@ -1,0 +1,3 @@
+puts [info script]
+source 011_helper_script.inc
+puts [info script]

@@ -1,0 +1,6 @@
+puts [info complete "set x \{"]
+puts [info complete "set x 1"]
+puts [info complete "set x \[list a"]
+puts [info complete "set x \"abc"]
+puts [info complete "puts {a} ;# \{"]
+puts [info complete ""]

@@ -1,0 +1,2 @@
+puts [info version]
+puts [info patchlevel]

@@ -1,0 +1,3 @@
+puts [catch {namespace eval} m]
+puts $m
+namespace

@@ -1,0 +1,2 @@
+# With a single argument -nonewline is the text itself.
+puts -nonewline

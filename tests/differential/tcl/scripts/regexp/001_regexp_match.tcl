@@ -1,0 +1,5 @@
+puts [regexp abc xabcx]
+puts [regexp ^abc xabc]
+puts [regexp -nocase ABC xabc]
+puts [regexp {^$} ""]
+puts [regexp -- -x -x]

@@ -1,0 +1,5 @@
+puts [regexp -all a banana]
+puts [regexp -all -inline {a(n)} banana]
+puts [regexp -inline {(\d+)-(\d+)} "x 12-34 y"]
+puts [regexp -inline -all {\w} ab]
+puts [regexp -inline {(x)?y} y]

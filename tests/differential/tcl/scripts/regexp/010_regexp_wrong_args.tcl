@@ -1,0 +1,3 @@
+puts [catch {regexp a} m]
+puts $m
+regexp

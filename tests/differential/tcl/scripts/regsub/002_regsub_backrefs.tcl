@@ -1,0 +1,5 @@
+puts [regsub -all {(a)(n)} banana {\2\1}]
+puts [regsub {(b)} abc {<\1>}]
+puts [regsub {a} banana {\0\0}]
+puts [regsub -all a banana {[&]}]
+puts [regsub {a} banana {\\&}]

@@ -1,0 +1,4 @@
+puts [regsub -all a banana X out]
+puts $out
+puts [regsub zz banana X out2]
+puts $out2

@@ -1,0 +1,6 @@
+puts [scan "42" %d]
+puts [scan "  -7" %d]
+puts [scan "+5" %d]
+puts [scan "12345" %3d]
+puts [scan "9223372036854775807" %d]
+puts [scan "12:34" %d:%d]

@@ -1,0 +1,6 @@
+puts [scan "0x1f" %x]
+puts [scan "1f" %x]
+puts [scan "-0x10" %x]
+puts [scan "17" %o]
+puts [scan "0x10" %i]
+puts [scan "010" %i]

@@ -1,0 +1,6 @@
+puts [scan "abc def" %s]
+puts [scan "abc" %2s]
+puts [scan "A" %c]
+puts [scan "  x" " %c"]
+puts [scan "  x" "%c"]
+puts [scan "42 abc" "%d %s"]
