@@ -104,3 +104,15 @@ def debug_io(msg: str) -> None:
 
 def user(msg: str) -> None:
     emit(USER, msg)
+
+
+def user_partial(msg: str) -> None:
+    """User text without a line end (`echo -n`); listeners get it as-is."""
+    out = _state.stream or sys.stderr
+    try:
+        out.write(msg)
+        out.flush()
+    except (OSError, ValueError):
+        pass
+    for fn in list(_state.listeners):
+        fn(USER, msg)
