@@ -48,7 +48,13 @@ def chip_names() -> tuple[str, ...]:
 
 def chip_fault_names() -> tuple[str, ...]:
     """Fault names the chip model accepts (empty if it does not publish them)."""
-    return tuple(getattr(_chips_module(), "FAULT_NAMES", ()))
+    names = getattr(_chips_module(), "FAULT_NAMES", None)
+    if names is None:
+        try:
+            from ocdpy.sim.faults import CHIP_FAULT_NAMES as names
+        except ImportError:
+            names = ()
+    return tuple(names)
 
 
 def _create_chip(name: str, faults: list[str], state_path: str | None) -> Any:
@@ -108,7 +114,7 @@ class SimSpec:
         for name in self.faults:
             if ProbeFaults.is_probe_fault(name):
                 probe_faults.add(name)
-            elif known_chip and name not in known_chip:
+            elif known_chip and name.split("=", 1)[0].strip() not in known_chip:
                 valid = ", ".join([*known_chip, *PROBE_FAULT_NAMES])
                 raise ConfigError(f"unknown fault {name!r}; valid faults: {valid}")
             else:
