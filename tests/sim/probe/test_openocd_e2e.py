@@ -1,0 +1,89 @@
+"""End to end: the real OpenOCD 0.12 flashes and debugs the virtual chips through its
+own ST-Link driver (HLA and DAP-direct), over the ST-LINK server protocol."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .openocd_run import FIRMWARE, openocd, served, symbol
+
+pytestmark = pytest.mark.oracle("openocd")
+
+
+def _pcs(output: str) -> list[int]:
+    return [int(m, 16) for m in re.findall(r"^pc \(/32\): (0x[0-9a-fA-F]+)", output, re.M)]
+
+
+def _flash_flow(hw: object, port: int, chip: str, image: Path, tmp_path: Path, driver: str = "hla",
+                extra: list[str] = ()) -> None:
+    out = tmp_path / "out.bin"
+    run = openocd(port, chip, [
+        "init", "reset halt",
+        f"flash write_image erase {image} 0x08000000",
+        f"verify_image {image} 0x08000000",
+        *extra,
+        f"flash read_bank 0 {out} 0 0x10000",
+        "reset run", "shutdown",
+    ], driver=driver)
+    assert run.returncode == 0, run.output
+    assert run.errors == [], run.output
+    data = image.read_bytes()
+    assert out.read_bytes()[: len(data)] == data
+    before = hw.chip.stats.get("gpio_toggles")
+    hw.chip.advance(0.5)  # deterministic sim: let the LED blink for half a modeled second
+    assert hw.chip.stats.get("gpio_toggles") > before, "blinky does not run after reset run"
+
+
+def test_f103_flash_verify_read_run(tmp_path: Path) -> None:
+    with served("stm32f103c8") as (hw, port):
+        _flash_flow(hw, port, "stm32f103c8", FIRMWARE / "blinky-f103.bin", tmp_path)
+        elf = FIRMWARE / "blinky-f103.elf"
+        reset_handler, main = symbol(elf, "Reset_Handler"), symbol(elf, "main")
+        run = openocd(port, "stm32f103c8", [
+            "init", "reset halt", "reg pc", "step", "reg pc",
+            f"bp {main:#x} 2 hw", "resume", "wait_halt 2000", "reg pc", "rbp all", "shutdown",
+        ])
+        assert run.returncode == 0 and run.errors == [], run.output
+        pcs = _pcs(run.output)
+        assert pcs[0] == reset_handler & ~1  # reset halt stops on the image's reset handler
+        assert pcs[1] != pcs[0]  # step moved it
+        assert pcs[2] == main & ~1  # the hardware breakpoint was hit
+        assert "breakpoint" in run.output
+
+
+def test_f103_over_dap_direct_driver(tmp_path: Path) -> None:
+    with served("stm32f103c8", probe="stlink-v2-1") as (hw, port):
+        _flash_flow(hw, port, "stm32f103c8", FIRMWARE / "blinky-f103.bin", tmp_path, driver="dap")
+
+
+def test_f407_flash_verify_read_run(tmp_path: Path) -> None:
+    with served("stm32f407vg", probe="stlink-v3") as (hw, port):
+        _flash_flow(hw, port, "stm32f407vg", FIRMWARE / "blinky-f407.bin", tmp_path)
+
+
+def test_h753_both_banks(tmp_path: Path) -> None:
+    image = FIRMWARE / "blinky-h753.bin"
+    bank2 = tmp_path / "bank2.bin"
+    bank2.write_bytes(bytes(range(256)) * 4)
+    out2 = tmp_path / "out2.bin"
+    with served("stm32h753xi", probe="stlink-v3") as (hw, port):
+        _flash_flow(hw, port, "stm32h753xi", image, tmp_path, extra=[
+            f"flash write_image erase {bank2} 0x08100000",
+            f"verify_image {bank2} 0x08100000",
+            f"flash read_bank 1 {out2} 0 0x400",
+        ])
+    assert out2.read_bytes() == bank2.read_bytes()
+
+
+def test_old_firmware() -> None:
+    with served("stm32f103c8", fw="V2J17S4") as (hw, port):
+        run = openocd(port, "stm32f103c8", ["init", "shutdown"], driver="dap")
+        assert "Info : STLINK V2J17S4 (API v2) VID:PID 0483:3748" in run.output
+        assert "Error: ST-Link version does not support DAP direct transport" in run.output
+        run = openocd(port, "stm32f103c8", ["init", "reset halt", "mdw 0x08000000", "shutdown"])
+        assert run.returncode == 0, run.output
+        # J17 cannot set the SWD clock: OpenOCD keeps the requested speed as is
+        assert "Unable to match requested speed" not in run.output
