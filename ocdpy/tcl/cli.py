@@ -50,7 +50,7 @@ def run_file(path: str, args: list[str]) -> int:
     rc = 0
     try:
         try:
-            interp.source(path)
+            interp.source_top(path)
         except TclError as e:
             out.flush()
             err.write(e.format_trace() + "\n")
@@ -60,6 +60,10 @@ def run_file(path: str, args: list[str]) -> int:
         except RecursionError:
             out.flush()
             err.write("Error: Infinite eval recursion\n")
+            rc = 1
+        except Exception as ex:  # a bug in ocdpy: say so without a traceback
+            out.flush()
+            err.write(f"Error: internal error in the Tcl engine: {type(ex).__name__}: {ex}\n")
             rc = 1
     finally:
         try:

@@ -438,8 +438,11 @@ class _Gen:
         self.emit(ind + 2, "break")
         if not self.loop_body(ws[4], ind + 1):
             return False
-        if not self.body(ws[3], ind + 1):
+        self.emit(ind + 1, "try:")
+        if not self.body(ws[3], ind + 2):
             return False
+        self.emit(ind + 1, "except TclBreak:")
+        self.emit(ind + 2, "break")
         self.emit(ind, "r = ''")
         return True
 

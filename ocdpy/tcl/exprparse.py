@@ -206,7 +206,10 @@ class _Parser:
             if t[0] == "op" and t[1] == ":":
                 raise ExprSyntax(f': without ? in expression: "{self.src}"')
             if t[0] == ",":
-                raise ExprSyntax(f'syntax error in expression: "{self.src}"')
+                # Jim accepts a top-level comma and ignores what follows
+                self.i += 1
+                self.expr(0)
+                return node
             raise ExprSyntax(f'missing operator in expression: "{self.src}"')
         return node
 
@@ -235,7 +238,7 @@ class _Parser:
                 left = ("tern", left, a, b)
                 continue
             prec = BINARY.get(op)
-            if prec is None or prec < minprec or (prec == minprec and op != "**"):
+            if prec is None or prec < minprec:
                 break
             self.i += 1
             right = self.expr(prec if op == "**" else prec + 1)
@@ -287,6 +290,8 @@ class _Parser:
             self.i += 1  # the "("
             args: list = []
             t2 = self.peek()
+            if t2 is None and FUNCS[name] > 0:
+                raise TclError("too few arguments for math function")
             if t2 is not None and t2[0] == ")":
                 self.i += 1
             else:
@@ -308,6 +313,8 @@ class _Parser:
             return ("fn", name, args)
         if kind == ")":
             raise ExprSyntax(f'unexpected closing parenthesis in expression: "{self.src}"')
+        if kind == ",":
+            raise ExprSyntax(f'unexpected comma in expression: "{self.src}"')
         raise self.premature()
 
 

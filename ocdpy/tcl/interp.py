@@ -81,10 +81,36 @@ class Link:
         return True
 
 
+class ElemLink(Link):
+    """A variable name bound to an array element of another frame (upvar a(x) e)."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: Frame, name: str, local: str) -> None:
+        super().__init__(frame.vars, name, local)
+        self.frame = frame
+
+    @property
+    def v(self) -> object:
+        return self.frame.interp.get_var_f(self.frame, self.name)
+
+    @v.setter
+    def v(self, val: object) -> None:
+        self.frame.interp.set_var_f(self.frame, self.name, val)
+
+    def exists(self) -> bool:
+        return self.frame.interp.var_exists_f(self.frame, self.name)
+
+    def unset(self) -> bool:
+        self.frame.interp.unset_var_f(self.frame, self.name, False)
+        return True
+
+
 class Frame:
     """A call frame: level 0 is global. `where` is the (file, line) being run in it."""
 
-    __slots__ = ("interp", "vars", "level", "parent", "proc", "argv", "where", "call_where")
+    __slots__ = ("interp", "vars", "level", "parent", "proc", "argv", "where", "call_where",
+                 "cleanup")
 
     def __init__(self, interp: Interp, level: int, parent: Frame | None, proc: object = None,
                  argv: list | None = None) -> None:
@@ -96,6 +122,10 @@ class Frame:
         self.argv = argv or []
         self.where: tuple = ("", 0)
         self.call_where: tuple = ("", 0)
+        self.cleanup: list = []
+
+
+_ARGS = object()  # marks the `args` parameter
 
 
 class Proc:
@@ -109,23 +139,40 @@ class Proc:
         self.code: Code | None = None
         self.params: list[tuple[str, object | None]] = []
         self.has_args = False
+        self.statics: dict = {}
         spec = list_of(args)
-        for i, a in enumerate(spec):
+        for a in spec:
             parts = list_of(a)
-            if len(parts) == 0 or len(parts) > 2:
+            if len(parts) > 2:
+                raise TclError(f'too many fields in argument specifier "{S(a)}"')
+            if len(parts) == 0:
                 raise TclError(f'procedure "{name}" has argument with no name')
             pname = S(parts[0])
-            if pname == "args" and i == len(spec) - 1 and len(parts) == 1:
+            if pname == "args" and len(parts) == 1 and not self.has_args:
                 self.has_args = True
+                self.params.append(("args", _ARGS))
                 continue
             self.params.append((pname, parts[1] if len(parts) == 2 else None))
+        self.simple = not self.has_args and all(d is None for _, d in self.params)
+
+    def set_statics(self, F: Frame, spec: object) -> None:
+        for item in list_of(spec):
+            parts = list_of(item)
+            if len(parts) == 2:
+                self.statics[S(parts[0])] = Var(parts[1])
+            elif len(parts) == 1:
+                name = S(parts[0])
+                self.statics[name] = Var(F.interp.get_var_f(F, name))
+            else:
+                raise TclError(f'too many fields in static specifier "{S(item)}"')
 
     def usage(self, invoked: str) -> str:
         words = [invoked]
         for pname, default in self.params:
-            words.append(f"?{pname}?" if default is not None else pname)
-        if self.has_args:
-            words.append("?arg ...?")
+            if default is _ARGS:
+                words.append("?arg ...?")
+            else:
+                words.append(f"?{pname}?" if default is not None else pname)
         return " ".join(words)
 
     def call(self, F: Frame, argv: list) -> object:
@@ -137,12 +184,13 @@ class Proc:
         nf.call_where = F.where
         V = nf.vars
         params = self.params
-        nargs = len(argv) - 1
-        if nargs == len(params) and not self.has_args and all(d is None for _, d in params):
+        if self.simple and len(argv) - 1 == len(params):
             for i, (pname, _) in enumerate(params):
                 V[pname] = Var(argv[i + 1])
         else:
             self.bind(V, argv)
+        if self.statics:
+            V.update(self.statics)
         code = self.code
         if code is None:
             body = self.body
@@ -165,29 +213,36 @@ class Proc:
             raise
         finally:
             interp.frame = saved
+            if nf.cleanup:
+                for name in nf.cleanup:
+                    interp.cmds.pop(name, None)
 
     def bind(self, V: dict, argv: list) -> None:
         params = self.params
         nargs = len(argv) - 1
         required = sum(1 for _, d in params if d is None)
-        if nargs < required or (nargs > len(params) and not self.has_args):
+        optional = sum(1 for _, d in params if d is not None and d is not _ARGS)
+        if nargs < required or (nargs > required + optional and not self.has_args):
             raise TclError(f'wrong # args: should be "{self.usage(S(argv[0]))}"')
-        # Jim fills required args first, then optional ones left to right
-        opt_avail = nargs - required
+        # Jim fills required args first, then optional ones left to right, then args
+        opt_avail = min(optional, nargs - required)
+        extra = nargs - required - opt_avail
         i = 1
         for pname, default in params:
             if default is None:
                 V[pname] = Var(argv[i])
                 i += 1
+            elif default is _ARGS:
+                from ocdpy.tcl.values import TclList
+
+                V[pname] = Var(TclList(list(argv[i:i + extra])))
+                i += extra
             elif opt_avail > 0:
                 V[pname] = Var(argv[i])
                 i += 1
                 opt_avail -= 1
             else:
                 V[pname] = Var(default)
-        if self.has_args:
-            from ocdpy.tcl.values import TclList
-            V["args"] = Var(TclList(list(argv[i:])))
 
 
 def _split_name(name: str) -> tuple[str, str | None]:
@@ -432,14 +487,22 @@ class Interp:
             return self.source_resolver(path)
         return path
 
+    def source_top(self, path: str) -> object:
+        """`source` at top level as jimsh runs a file: break/continue/other codes end it."""
+        try:
+            return self.source(path)
+        except TclReturn as r:
+            return r.value
+        except TclControl as c:
+            return c.value
+
     def source(self, path: str, F: Frame | None = None) -> object:
         """Run a script file (like `source`): in frame F (default global)."""
         real = self.resolve_source(path)
         try:
             text = self.read_script(real)
         except OSError as ex:
-            raise TclError(f'couldn\'t read file "{path}": {os.strerror(ex.errno or 2).lower()}'
-                           if ex.errno else f'couldn\'t read file "{path}"') from None
+            raise TclError(f'couldn\'t read file "{path}": {ex.strerror or "error"}') from None
         code = self.compile(text, path, 1)
         frame = F or self.globals
         saved = self.frame
@@ -509,8 +572,11 @@ class Interp:
             else:
                 c.v = value
             return value
-        if c is None:
-            d[key] = Var(TclDict({idx: value}))
+        if c is None or (isinstance(c, Link) and not c.exists()):
+            if c is None:
+                d[key] = Var(TclDict({idx: value}))
+            else:
+                c.v = TclDict({idx: value})
             return value
         old = c.v
         if old.__class__ is TclDict and sys.getrefcount(old) <= 3:
@@ -529,7 +595,7 @@ class Interp:
         base, idx = _split_name(name)
         d, key = self._resolve(F, base)
         c = d.get(key)
-        if c is None or (c.__class__ is Link and not c.exists()):
+        if c is None or (isinstance(c, Link) and not c.exists()):
             if complain:
                 raise TclError(f'can\'t unset "{name}": no such variable')
             return
@@ -558,7 +624,7 @@ class Interp:
         c = d.get(key)
         if c is None:
             return False
-        if c.__class__ is Link and not c.exists():
+        if isinstance(c, Link) and not c.exists():
             return False
         if idx is None:
             return True

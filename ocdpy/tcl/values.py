@@ -275,27 +275,28 @@ def _index_of(s: str, length: int) -> int | None:
     if v is not None:
         return v
     st = s.strip()
-    base = 0
+    total = 0
     rest = st
     if st.startswith("end"):
-        base = length - 1
+        total = length - 1
         rest = st[3:]
         if not rest:
-            return base
+            return total
         if rest[0] not in "+-":
             return None
-        n = int_of(rest)
-        if n is None:
+    elif not rest:
+        return None
+    terms = re.findall(r"([-+]?)([0-9a-fA-FxXoObB]+)", rest)
+    if "".join(a + b for a, b in terms) != rest.replace(" ", ""):
+        return None
+    for k, (sign, num) in enumerate(terms):
+        if k > 0 and not sign:
             return None
-        return base + n
-    m = re.match(r"([-+]?[0-9a-fA-FxXoObB]+)([-+])([0-9a-fA-FxXoObB]+)\Z", rest)
-    if m:
-        a = int_of(m.group(1))
-        b = int_of(m.group(3))
-        if a is None or b is None:
+        v = int_of(num)
+        if v is None:
             return None
-        return a + b if m.group(2) == "+" else a - b
-    return None
+        total += -v if sign == "-" else v
+    return total
 
 
 # ---------------------------------------------------------------- escapes

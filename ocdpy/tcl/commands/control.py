@@ -62,6 +62,8 @@ def cmd_append(F, argv):
         raise wrong_args(argv, 1, "varName ?value value ...?")
     interp = F.interp
     name = S(argv[1])
+    if len(argv) == 2:
+        return interp.get_var_f(F, name)
     cur = S(interp.get_var_f(F, name)) if interp.var_exists_f(F, name) else ""
     v = cur + "".join(S(a) for a in argv[2:])
     interp.set_var_f(F, name, v)
@@ -103,7 +105,7 @@ def cmd_if(F, argv):
         if kw == "else":
             i += 1
             if i >= n:
-                return ""
+                raise wrong_args(argv, 1, _IF_USAGE)
         if i != n - 1:
             raise wrong_args(argv, 1, _IF_USAGE)
         return interp.eval_in(F, argv[i])
@@ -140,7 +142,10 @@ def cmd_for(F, argv):
             break
         except TclContinue:
             pass
-        nxt(F)
+        try:
+            nxt(F)
+        except TclBreak:
+            break
     return ""
 
 
@@ -297,8 +302,7 @@ _CATCH_USAGE = "?-?no?code ... --? script ?resultVarName? ?optionVarName?"
 
 
 def _parse_codes(argv, usage):
-    ignore = {ERROR, RETURN, 3, 4, 5, 6, 7}
-    ignore = set()  # catch everything but signal/exit by default
+    ignore = {5, 6, 7}  # signal, exit and eval pass through unless asked for
     ignore_exit = True
     i = 1
     n = len(argv)
@@ -318,6 +322,8 @@ def _parse_codes(argv, usage):
             v = _CODES.index(name)
         if neg:
             ignore.add(v)
+            if v == 6:
+                ignore_exit = True
         else:
             ignore.discard(v)
             if v == 6:
@@ -366,13 +372,12 @@ def cmd_try(F, argv):
         if kw == "on":
             if i + 4 > n:
                 raise wrong_args(argv, 1, usage)
-            codes = [return_code(c) for c in list_of(argv[i + 1])]
-            if handler is None and (code in codes or (code == RETURN and False)):
+            try:
+                codes = [return_code(c) for c in list_of(argv[i + 1])]
+            except TclError:
+                raise wrong_args(argv, 1, usage) from None
+            if code in codes:
                 handler = (list_of(argv[i + 2]), argv[i + 3])
-            i += 4
-        elif kw == "trap":
-            if i + 4 > n:
-                raise wrong_args(argv, 1, usage)
             i += 4
         elif kw == "finally":
             if i + 2 != n:
@@ -406,14 +411,14 @@ def cmd_try(F, argv):
 
 
 def cmd_throw(F, argv):
-    if len(argv) not in (2, 3):
-        raise wrong_args(argv, 1, "code ?msg?")
-    code = S(argv[1])
-    msg = S(argv[2]) if len(argv) == 3 else ""
-    F.interp.set_global("errorCode", code)
-    e = TclError(msg, code)
-    e.add_trace += 1
-    raise e
+    # Jim's throw is a proc in tclcompat.tcl: `return -code $code $msg`
+    proc = F.interp.__dict__.get("_throw_proc")
+    if proc is None:
+        from ocdpy.tcl.interp import Proc
+
+        body = SrcStr("\n\treturn -code $code $msg\n", "tclcompat.tcl", 186)
+        proc = F.interp._throw_proc = Proc(F.interp, "throw", "code {msg {}}", body)
+    return proc.call(F, argv)
 
 
 def cmd_proc(F, argv):
@@ -423,12 +428,13 @@ def cmd_proc(F, argv):
     from ocdpy.tcl.interp import Proc
 
     interp = F.interp
-    name = S(argv[1])
-    if name.startswith("::"):
-        name = name.lstrip(":")
+    given = S(argv[1])
+    name = given.lstrip(":") if given.startswith("::") else given
     p = Proc(interp, name, argv[2], argv[-1])
+    if n == 5:
+        p.set_statics(F, argv[3])
     interp.cmds[name] = p.call
-    return name
+    return given
 
 
 def cmd_apply(F, argv):
@@ -511,9 +517,6 @@ def cmd_uplevel(F, argv):
     interp.frame = target
     try:
         return interp.eval_in(target, _concat_args(args))
-    except TclError as e:
-        e.add_trace += 1
-        raise
     finally:
         interp.frame = saved
 
@@ -524,9 +527,15 @@ def _link(F, target_frame, other: str, local: str) -> None:
     interp = F.interp
     if other.startswith("::"):
         d = interp.globals.vars
+        target_frame = interp.globals
         other = other.lstrip(":")
     else:
         d = target_frame.vars
+    if other.endswith(")") and "(" in other:
+        from ocdpy.tcl.interp import ElemLink
+
+        F.vars[local] = ElemLink(target_frame, other, local)
+        return
     if d is F.vars and other == local:
         raise TclError("can't upvar from variable to itself")
     existing = F.vars.get(local)
@@ -559,8 +568,9 @@ def cmd_global(F, argv):
         return ""
     for a in argv[1:]:
         name = S(a)
-        local = name.lstrip(":") if name.startswith("::") else name
-        _link(F, F.interp.globals, "::" + local, local.split("::")[-1])
+        if name.startswith("::"):
+            continue  # Jim makes no local link for a qualified name
+        _link(F, F.interp.globals, "::" + name, name)
     return ""
 
 
@@ -579,14 +589,9 @@ def cmd_variable(F, argv):
 
 
 def cmd_expr(F, argv):
-    n = len(argv)
-    if n < 2:
+    if len(argv) != 2:
         raise wrong_args(argv, 1, "expression")
-    if n == 2:
-        return F.interp.eval_expr(F, argv[1])
-    from ocdpy.tcl.commands.lists import concat_values
-
-    return F.interp.eval_expr(F, concat_values(argv[1:]))
+    return F.interp.eval_expr(F, argv[1])
 
 
 def cmd_exit(F, argv):
@@ -759,7 +764,12 @@ def cmd_exists(F, argv):
 
 
 def cmd_local(F, argv):
-    return F.interp.invoke(F, list(argv[1:]), F.where)
+    if len(argv) < 2:
+        raise wrong_args(argv, 1, "cmd ?args ...?")
+    r = F.interp.invoke(F, list(argv[1:]), F.where)
+    if F.level > 0:
+        F.cleanup.append(S(r))
+    return r
 
 
 COMMANDS = {

@@ -79,11 +79,14 @@ def cmd_dict(F, argv):
     if sub == "exists":
         if n < 2:
             raise wrong_args(argv, 2, "dictionary key ?key ...?")
-        try:
-            _get_path(a[0], a[1:])
-            return 1
-        except TclError:
-            return 0
+        v = a[0]
+        for k in a[1:]:
+            d = dict_of(v)
+            ks = S(k)
+            if ks not in d:
+                return 0
+            v = d[ks]
+        return 1
     if sub == "set":
         if n < 3:
             raise wrong_args(argv, 2, "varName key ?key ...? value")
@@ -137,8 +140,8 @@ def cmd_dict(F, argv):
             d[S(a[i])] = a[i + 1]
         return TclDict(d)
     if sub in ("incr", "lappend", "append"):
-        if n < 2:
-            raise wrong_args(argv, 2, "varName key ?value ...?")
+        if n < 2 or (sub == "incr" and n > 3):
+            raise wrong_args(argv, 2, "varName key ?increment?" if sub == "incr" else "varName key ?value ...?")
         name = S(a[0])
         cur = _var(F, name)
         d = dict(dict_of(cur)) if cur is not None else {}
@@ -220,7 +223,15 @@ def cmd_array(F, argv):
     name = S(argv[2])
     exists = interp.var_exists_f(F, name)
     if sub == "exists":
-        return int(exists)
+        if not exists:
+            return 0
+        try:
+            dict_of(interp.get_var_f(F, name))
+            return 1
+        except TclError:
+            return 0
+    if sub in ("get", "names", "unset") and len(argv) > 4:
+        raise TclError(f'wrong # args: should be "array {sub} arrayName ?pattern?"')
     if sub == "set":
         if len(argv) != 4:
             raise TclError('wrong # args: should be "array set arrayName list"')

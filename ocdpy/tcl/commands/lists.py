@@ -41,10 +41,6 @@ def cmd_lindex(F, argv):
         raise wrong_args(argv, 1, "list ?index ...?")
     v = argv[1]
     idxs = argv[2:]
-    if len(idxs) == 1 and not isinstance(idxs[0], int):
-        sub = list_of(idxs[0])
-        if len(sub) != 1:
-            idxs = sub
     for ix in idxs:
         items = list_of(v)
         i = _index(F, ix, len(items))
@@ -114,7 +110,7 @@ def cmd_lrepeat(F, argv):
         raise wrong_args(argv, 1, "count ?value ...?")
     n = get_int_expr(F.interp, F, argv[1])
     if n < 0:
-        raise TclError("bad count " + S(argv[1]))
+        raise wrong_args(argv, 1, "count ?value ...?")
     return TclList(list(argv[2:]) * n)
 
 
@@ -209,8 +205,6 @@ def cmd_lset(F, argv):
     name = S(argv[1])
     cur = interp.get_var_f(F, name)
     idxs = list(argv[2:-1])
-    if len(idxs) == 1:
-        idxs = list(list_of(idxs[0]))
     v = _set_nested(cur, idxs, argv[-1])
     interp.set_var_f(F, name, v)
     return v
@@ -226,7 +220,7 @@ def cmd_lsearch(F, argv):
     n = len(argv)
     if n < 3:
         raise wrong_args(argv, 1, _LSEARCH_USAGE)
-    mode = "-glob"
+    mode = "-exact"
     all_ = inline = nocase = negate = boolean = False
     index = None
     i = 1
@@ -280,6 +274,8 @@ def cmd_lsearch(F, argv):
                     return 1
                 return it if inline else k
             hits.append(it if inline else (1 if boolean else k))
+        elif all_ and boolean:
+            hits.append(0)
     if all_:
         return TclList(hits)
     if boolean:
@@ -348,7 +344,7 @@ def cmd_lsort(F, argv):
             r = interp.invoke(F, [*cmdwords, a[0], b[0]], F.where)
             return get_int(r)
 
-        keyed.sort(key=functools.cmp_to_key(cmp), reverse=rev)
+        keyed = _merge_sort(keyed, (lambda a, b: -cmp(a, b)) if rev else cmp)
     else:
         keyed.sort(key=lambda t: t[0], reverse=rev)
     out = []
@@ -360,6 +356,27 @@ def cmd_lsort(F, argv):
         out.append(it)
         last = k
     return TclList(out)
+
+
+def _merge_sort(items: list, cmp) -> list:
+    """A stable merge sort that calls cmp(left, right) in the order Jim's does."""
+    if len(items) <= 1:
+        return items
+    mid = len(items) // 2
+    a = _merge_sort(items[:mid], cmp)
+    b = _merge_sort(items[mid:], cmp)
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if cmp(a[i], b[j]) <= 0:
+            out.append(a[i])
+            i += 1
+        else:
+            out.append(b[j])
+            j += 1
+    out.extend(a[i:])
+    out.extend(b[j:])
+    return out
 
 
 def cmd_range(F, argv):

@@ -109,6 +109,11 @@ def cmd_file(F, argv):
     if sub not in FILE_SUBS:
         raise subcmd_error("file", sub, FILE_SUBS)
     a = [S(x) for x in argv[2:]]
+    if sub == "join" and not a:
+        raise wrong_args(argv, 2, "name ?name ...?")
+    if sub in ("dirname", "tail", "extension", "rootname", "exists", "normalize", "isfile",
+               "isdirectory", "size", "type", "split") and len(a) != 1:
+        raise wrong_args(argv, 2, "name")
     if sub == "join":
         out = ""
         for part in a:
@@ -175,6 +180,8 @@ def cmd_clock(F, argv):
     sub = S(argv[1])
     if sub not in CLOCK_SUBS:
         raise subcmd_error("clock", sub, CLOCK_SUBS)
+    if sub in ("seconds", "milliseconds", "microseconds", "clicks") and len(argv) != 2:
+        raise wrong_args(argv, 2, "")
     if sub == "seconds":
         return int(time.time())
     if sub == "milliseconds":
@@ -196,6 +203,22 @@ def cmd_clock(F, argv):
         t = time.gmtime(secs) if gmt else time.localtime(secs)
         return time.strftime(fmt, t)
     raise TclError(f"clock {sub}: not supported")
+
+
+def cmd_pwd(F, argv):
+    if len(argv) != 1:
+        raise wrong_args(argv, 1, "")
+    return os.getcwd()
+
+
+def cmd_cd(F, argv):
+    if len(argv) != 2:
+        raise wrong_args(argv, 1, "dirname")
+    try:
+        os.chdir(S(argv[1]))
+    except OSError as ex:
+        raise TclError(f'couldn\'t change working directory to "{S(argv[1])}": {ex.strerror}') from None
+    return ""
 
 
 def cmd_pid(F, argv):
@@ -233,6 +256,7 @@ def cmd_env(F, argv):
 
 
 COMMANDS = {
+    "pwd": cmd_pwd, "cd": cmd_cd,
     "puts": cmd_puts, "file": cmd_file, "clock": cmd_clock, "pid": cmd_pid,
     "after": cmd_after, "sleep": cmd_sleep, "env": cmd_env, "flush": cmd_flush,
     "stdout": _channel("stdout"), "stderr": _channel("stderr"),

@@ -173,10 +173,12 @@ def cmd_string(F, argv):
         if sub == "first":
             start = max(_idx(a[2], len(hay)), 0) if n == 5 else 0
             return hay.find(needle, start) if needle else -1
-        end = _idx(a[2], len(hay)) if n == 5 else len(hay)
         if not needle:
             return -1
-        return hay.rfind(needle, 0, end + len(needle)) if n == 5 else hay.rfind(needle)
+        if n == 5:
+            end = _idx(a[2], len(hay))
+            return hay.rfind(needle, 0, max(end, 0)) if end >= 0 else -1
+        return hay.rfind(needle)
     if sub in ("trim", "trimleft", "trimright"):
         if n not in (3, 4):
             raise wrong_args(argv, 2, "string ?trimchars?")

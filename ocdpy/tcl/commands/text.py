@@ -15,7 +15,7 @@ from ocdpy.tcl.values import S, TclList, fmt_double, get_double, get_int, int_of
 
 # ------------------------------------------------------------------ format
 
-_SPEC = re.compile(r"%(?:(\d+)\$)?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(h|l|ll|L|q|j|z|t)?(.)?", re.S)
+_SPEC = re.compile(r"%(?:(\d+)\$)?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(ll|l|h|L)?(.)?", re.S)
 
 
 def tcl_format(fmt: str, args: list) -> str:
@@ -65,9 +65,15 @@ def tcl_format(fmt: str, args: list) -> str:
         elif conv == "u":
             v = _fmt_int(take()) & 0xFFFFFFFFFFFFFFFF
             out.append((spec + "d") % v)
-        elif conv in "xXo":
+        elif conv in "xX":
             v = _fmt_int(take()) & 0xFFFFFFFFFFFFFFFF
             out.append((spec + conv) % v)
+        elif conv == "o":
+            v = _fmt_int(take()) & 0xFFFFFFFFFFFFFFFF
+            s = format(v, "o")
+            if "#" in flags and s != "0":
+                s = "0" + s
+            out.append(_pad(s, flags.replace("#", ""), width))
         elif conv == "b":
             v = _fmt_int(take()) & 0xFFFFFFFFFFFFFFFF
             s = format(v, "b")
@@ -101,9 +107,6 @@ def _fmt_int(v) -> int:
         return r
     from ocdpy.tcl.values import float_of
 
-    f = float_of(s)
-    if f is not None and f == f and abs(f) < 9.2e18:
-        return int(f)
     raise TclError(f'expected integer but got "{s}"')
 
 
@@ -279,12 +282,8 @@ def _translate(p: str) -> str:
         c = p[i]
         if c == "\\" and i + 1 < n:
             d = p[i + 1]
-            if d == "m" or d == "y":
-                out.append(r"\b")
-            elif d == "M":
-                out.append(r"\b")
-            elif d == "Y":
-                out.append(r"\B")
+            if d in "mMyY":
+                out.append(d)  # Jim's regexp has no word-boundary escapes
             else:
                 out.append(c + d)
             i += 2
@@ -364,13 +363,11 @@ def cmd_regexp(F, argv):
             indices = True
         elif a == "-line":
             line = True
-        elif a == "-expanded":
-            pass
         elif a == "-start" and i + 1 < n:
             i += 1
             start = get_int(argv[i])
         else:
-            raise TclError(f'bad switch "{a}": must be -all, -indices, -inline, -line, -nocase, -start, or --')
+            raise TclError(f'bad switch "{a}": must be --, -all, -indices, -inline, -line, -nocase, or -start')
         i += 1
     if n - i < 2:
         raise wrong_args(argv, 1, _REGEXP_USAGE)
@@ -477,7 +474,7 @@ def cmd_regsub(F, argv):
             i += 1
             start = get_int(argv[i])
         else:
-            raise TclError(f'bad switch "{a}": must be -all, -line, -nocase, -start, or --')
+            raise TclError(f'bad switch "{a}": must be --, -all, -line, -nocase, or -start')
         i += 1
     if n - i not in (3, 4):
         raise wrong_args(argv, 1, "?-switch ...? exp string subSpec ?varName?")
@@ -492,7 +489,24 @@ def cmd_regsub(F, argv):
         count += 1
         return repl(m)
 
-    result = head + rx.sub(counting, tail, count=0 if all_ else 1)
+    out = []
+    pos = 0
+    while pos < len(tail) or (pos == 0 and not tail):
+        m = rx.search(tail, pos)
+        if m is None:
+            break
+        out.append(tail[pos:m.start()])
+        out.append(counting(m))
+        if m.end() == m.start():
+            if m.end() < len(tail):
+                out.append(tail[m.end()])
+            pos = m.end() + 1
+        else:
+            pos = m.end()
+        if not all_:
+            break
+    out.append(tail[pos:])
+    result = head + "".join(out)
     if n - i == 4:
         F.interp.set_var_f(F, S(argv[i + 3]), result)
         return count
