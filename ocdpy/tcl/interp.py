@@ -7,7 +7,6 @@ plain `fn(interp, argv: list[str])` into that form.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import TextIO

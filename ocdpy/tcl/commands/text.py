@@ -105,7 +105,6 @@ def _fmt_int(v) -> int:
     r = int_of(s)
     if r is not None:
         return r
-    from ocdpy.tcl.values import float_of
 
     raise TclError(f'expected integer but got "{s}"')
 
