@@ -1,0 +1,2 @@
+set ok 1
+set x {abc}def

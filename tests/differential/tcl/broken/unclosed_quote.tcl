@@ -1,0 +1,2 @@
+set name "stm32f1x
+puts $name
