@@ -7,8 +7,6 @@ fall back to string comparison when an operand is not a number.
 
 from __future__ import annotations
 
-import random
-
 from ocdpy.tcl.errors import TclError
 from ocdpy.tcl.values import (
     INT_MAX,
@@ -396,16 +394,26 @@ def f_abs(a: object) -> object:
     raise TclError(f'expected boolean but got "{S(a)}"')
 
 
-_rng = random.Random()
+_rng = None
+
+
+def _gen():
+    global _rng
+    if _rng is None:
+        import random
+
+        _rng = random.Random()
+    return _rng
 
 
 def f_rand() -> float:
-    return _rng.random()
+    return _gen().random()
 
 
 def f_srand(a: object) -> float:
-    _rng.seed(_need_int(a))
-    return _rng.random()
+    g = _gen()
+    g.seed(_need_int(a))
+    return g.random()
 
 
 BIN_FUNCS = {
