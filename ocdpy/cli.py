@@ -211,14 +211,11 @@ def report_error(e) -> None:
     """Print a Tcl error as OpenOCD does: `file:line: Error: message` and the trace."""
     from ocdpy import log
 
-    where = f"{e.file}:{e.line}: " if getattr(e, "file", None) else ""
-    message = str(e.result) if hasattr(e, "result") else str(e)
-    lines = message.split("\n")
-    out = [f"{where}Error: {lines[0]}"] + lines[1:]
-    trace = getattr(e, "stack_trace_lines", None)
-    if trace:
-        out += list(trace() if callable(trace) else trace)
-    for line in out:
+    if getattr(e, "file", None):
+        text = e.format_trace()
+    else:
+        text = f"Error: {e.result}"
+    for line in text.rstrip("\n").split("\n"):
         log.user(line)
 
 
