@@ -146,7 +146,7 @@ def _text(data: bytes) -> list[str]:
 def _diff(label: str, want: bytes, got: bytes, limit: int = 40) -> list[str]:
     lines = list(difflib.unified_diff(_text(want), _text(got), f"{label} (jimsh)",
                                       f"{label} (candidate)", n=2))
-    if not want.endswith(b"\n") or not got.endswith(b"\n"):
+    if want and got and want.endswith(b"\n") != got.endswith(b"\n"):
         lines.append(f"  [{label} ends: jimsh {want[-20:]!r}, candidate {got[-20:]!r}]\n")
     if len(lines) > limit:
         lines = lines[:limit] + [f"  ... {len(lines) - limit} more diff lines\n"]
