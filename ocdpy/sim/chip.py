@@ -42,6 +42,10 @@ from ocdpy.sim.timing import RESET_CLOCK_HZ
 FLASH_BASE = 0x08000000
 PPB_BASE, PPB_SIZE = 0xE0000000, 0x100000
 SLICE_SECONDS = 1e-3
+# While the core works the flash, run it in short slices: a slice cannot stop at a
+# stall, so short ones keep a flash loader from racing ahead of the probe's clock and
+# spinning on an empty FIFO for the rest of a long slice.
+FLASH_SLICE = 256
 VREF_VOLTS = 3.3
 
 
@@ -70,8 +74,10 @@ class SimChip:
         self._running_core = False
         self._run_t0 = 0.0
         self._stall = 0.0
+        self._slice = FLASH_SLICE
+        self._flash_activity = False
         self._fixups: list[tuple[int, bytes]] = []
-        self._dirty_code: list[tuple[int, int]] = []
+        self._dirty_code: tuple[int, int] | None = None
         self._reset_request: str | None = None
         self._flash_mapped = False
 
@@ -311,48 +317,45 @@ class SimChip:
 
     def _map_device_regions(self, regions: list) -> None:
         """Map device regions to Unicorn in 1 KiB-aligned windows with a page dispatcher."""
-        pages: dict[int, DeviceRegion] = {}
+        pages: dict[int, tuple[Peripheral, int]] = {}
         for region in regions:
             first = region.base >> 10
             last = (region.base + region.size - 1) >> 10
             for page in range(first, last + 1):
-                pages.setdefault(page, region)
+                pages.setdefault(page, (region.device, region.base))
         spans: list[tuple[int, int]] = []
         for page in sorted(pages):
             if spans and spans[-1][1] == page:
                 spans[-1] = (spans[-1][0], page + 1)
             else:
                 spans.append((page, page + 1))
-        view = self.cpu_view
         for first, last in spans:
             base = first << 10
-            self.core.map_device(base, (last - first) << 10, self._cpu_reader(base, view),
-                                 self._cpu_writer(base, view))
+            self.core.map_device(base, (last - first) << 10, self._cpu_reader(base, pages),
+                                 self._cpu_writer(base, pages))
 
-    def _cpu_reader(self, window: int, view: BusView):  # -> Callable[[int, int], int]
+    def _cpu_reader(self, window: int, pages: dict[int, tuple[Peripheral, int]]):
+        flashctl = self.flashctl
+
         def read(offset: int, size: int) -> int:
             addr = window + offset
             if self._fixups:
                 self._apply_fixups()
-            region = view.find(addr)
-            if region is None or not isinstance(region, DeviceRegion):
-                raise BusFault(addr)
-            device = region.device
-            if device is self.flashctl and self.flashctl.stall_on_read(addr - region.base):
-                self.flashctl.wait_idle()
-            return device.read(addr - region.base, size)
+            device, base = pages[addr >> 10]
+            offset = addr - base
+            if device is flashctl and flashctl.stall_on_read(offset):
+                flashctl.wait_idle()
+            return device.read(offset, size)
 
         return read
 
-    def _cpu_writer(self, window: int, view: BusView):  # -> Callable[[int, int, int], None]
+    def _cpu_writer(self, window: int, pages: dict[int, tuple[Peripheral, int]]):
         def write(offset: int, size: int, value: int) -> None:
             addr = window + offset
             if self._fixups:
                 self._apply_fixups()
-            region = view.find(addr)
-            if region is None or not isinstance(region, DeviceRegion):
-                raise BusFault(addr)
-            region.device.write(addr - region.base, size, value & ((1 << (8 * size)) - 1))
+            device, base = pages[addr >> 10]
+            device.write(addr - base, size, value & ((1 << (8 * size)) - 1))
 
         return write
 
@@ -494,31 +497,26 @@ class SimChip:
 
     def swd_line_reset(self) -> int:
         self._swd_check()
-        self.stats.count("swd_transfers")
         self._attach()
         return self.dp.line_reset()
 
     def dp_read(self, reg: int) -> int:
         self._swd_check()
-        self.stats.count("swd_transfers")
         self._attach()
         return self.dp.read(reg)
 
     def dp_write(self, reg: int, value: int) -> None:
         self._swd_check()
-        self.stats.count("swd_transfers")
         self._attach()
         self.dp.write(reg, value)
 
     def ap_read(self, ap: int, reg: int) -> int:
         self._swd_check()
-        self.stats.count("swd_transfers")
         self._attach()
         return self.dp.ap_read(ap, reg)
 
     def ap_write(self, ap: int, reg: int, value: int) -> None:
         self._swd_check()
-        self.stats.count("swd_transfers")
         self._attach()
         self.dp.ap_write(ap, reg, value)
 
@@ -532,14 +530,8 @@ class SimChip:
             raise BusFault(addr, f"no access port {ap}")
         return memap.view
 
-    def _count_transfers(self, ap: int, addr: int, size: int, width: int) -> None:
-        block = self.spec.aps[ap].tar_block
-        crossings = (addr + size - 1) // block - addr // block
-        self.stats.count("swd_transfers", 3 + crossings + -(-size // width))
-
     def mem_read(self, ap: int, addr: int, size: int, width: int) -> bytes:
         view = self._memory_ap(ap, addr)
-        self._count_transfers(ap, addr, size, width)
         try:
             return view.read(addr, size, width)
         except SimBusFault:
@@ -548,7 +540,6 @@ class SimChip:
 
     def mem_write(self, ap: int, addr: int, data: bytes, width: int) -> None:
         view = self._memory_ap(ap, addr)
-        self._count_transfers(ap, addr, len(data), width)
         try:
             view.write(addr, bytes(data), width)
         except SimBusFault:
@@ -567,10 +558,12 @@ class SimChip:
 
     def _run_until(self, target: float) -> None:
         hz = self.clock_hz
-        slice_max = max(1, int(hz * SLICE_SECONDS))
+        slice_max = max(FLASH_SLICE, int(hz * SLICE_SECONDS))
         while self._core_runs() and target - self.core_time > 0.5 / hz:
-            count = min(slice_max, max(1, math.ceil((target - self.core_time) * hz - 1e-9)))
+            count = min(self._slice, max(1, math.ceil((target - self.core_time) * hz - 1e-9)))
+            self._flash_activity = False
             self._run_slice(count)
+            self._slice = FLASH_SLICE if self._flash_activity else min(2 * self._slice, slice_max)
         if not self._core_runs():
             if self.lockup and self.powered and not self.in_reset and not self.halted:
                 self._ran_since_reset += max(0.0, target - self.core_time)
@@ -579,7 +572,7 @@ class SimChip:
 
     def _run_slice(self, count: int) -> int:
         hz = self.clock_hz
-        if self._dirty_code:
+        if self._dirty_code is not None:
             self._flush_code()
         self._run_t0 = self.core_time
         self._stall = 0.0
@@ -590,7 +583,7 @@ class SimChip:
             self._running_core = False
         if self._fixups:
             self._apply_fixups()
-        if self._dirty_code:
+        if self._dirty_code is not None:
             self._flush_code()
         executed = count if result.executed is None else result.executed
         elapsed = executed / hz + self._stall
@@ -695,6 +688,7 @@ class SimChip:
 
     def stall_until(self, when: float) -> None:
         if self._running_core:
+            self._flash_activity = True
             self._stall += max(0.0, when - (self._run_t0 + self._stall))
         elif when > self.clock.now:
             self.clock.advance(when - self.clock.now)
@@ -708,16 +702,24 @@ class SimChip:
         self.core.invalidate_code(addr, length)
 
     def flash_changed(self, addr: int, length: int) -> None:
-        self._dirty_code.append((addr, length))
-        if self.spec.flash_alias:
-            self._dirty_code.append((addr - FLASH_BASE, length))
+        """Flash cells changed: translated code there (and at the alias) is stale."""
+        lo = addr - FLASH_BASE
+        hi = lo + length
+        if self._dirty_code is None:
+            self._dirty_code = (lo, hi)
+        else:
+            self._dirty_code = (min(lo, self._dirty_code[0]), max(hi, self._dirty_code[1]))
         if not self._running_core:
             self._flush_code()
 
     def _flush_code(self) -> None:
-        dirty, self._dirty_code = self._dirty_code, []
-        for addr, length in dirty:
-            self.core.invalidate_code(addr, length)
+        dirty, self._dirty_code = self._dirty_code, None
+        if dirty is None:
+            return
+        lo, hi = dirty
+        self.core.invalidate_code(FLASH_BASE + lo, hi - lo)
+        if self.spec.flash_alias:
+            self.core.invalidate_code(lo, hi - lo)
 
     def _apply_fixups(self) -> None:
         fixups, self._fixups = self._fixups, []
@@ -731,6 +733,7 @@ class SimChip:
         """A core store to flash; Unicorn stores `value` itself once this returns."""
         if self._fixups:
             self._apply_fixups()
+        self._flash_activity = True
         value &= (1 << (8 * size)) - 1
         final = self.flashctl.write_flash(addr, size, value, from_cpu=True)
         if final != value.to_bytes(size, "little"):

@@ -169,3 +169,12 @@ def create_chip(
     from ocdpy.sim.faults import parse_faults
 
     return SimChip(get_spec(name), parse_faults(faults), state_path)
+
+
+def _fault_names() -> tuple[str, ...]:
+    from ocdpy.sim.faults import CHIP_FAULT_NAMES
+
+    return CHIP_FAULT_NAMES
+
+
+FAULT_NAMES: tuple[str, ...] = _fault_names()

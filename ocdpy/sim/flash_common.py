@@ -76,21 +76,23 @@ class FlashController(Peripheral):
     # time ---------------------------------------------------------------------
 
     def now(self) -> float:
-        return self.chip.access_time()
+        chip = self.chip
+        return chip._run_t0 + chip._stall if chip._running_core else chip.clock.now
 
     def busy(self) -> bool:
         return self.now() < self.busy_until
 
     def wait_idle(self) -> None:
         """Stall the current master until the running operation has finished."""
-        if self.busy():
+        if self.now() < self.busy_until:
             self.chip.stall_until(self.busy_until)
 
     def start_op(self, duration: float, counter: str | None = None) -> None:
-        start = max(self.now(), self.busy_until)
-        self.busy_until = start + duration
+        now = self.now()
+        self.busy_until = (now if now > self.busy_until else self.busy_until) + duration
         if counter:
-            self.chip.stats.count(counter)
+            counters = self.chip.stats.counters
+            counters[counter] = counters.get(counter, 0) + 1
 
     # flash array --------------------------------------------------------------
 

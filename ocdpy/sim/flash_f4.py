@@ -53,6 +53,8 @@ class F4Flash(FlashController):
                 break
             self.sectors.append((offset, size))
             offset += size
+        # Sector index of each 16 KiB block: sector lookups happen on every program.
+        self._sector_by_16k = [i for i, (_start, size) in enumerate(self.sectors) for _ in range(size // 16384)]
         self.options = OPTCR_FACTORY  # what the option bytes hold
         self.otp = MemoryBlock("OTP", OTP_BASE, OTP_SIZE + 16, fill=0xFF)
         self.keys = KeyLock(KEY1, KEY2)
@@ -78,10 +80,7 @@ class F4Flash(FlashController):
         return self.rdp() != 0xAA and self.chip.debugger_attached
 
     def _sector_of(self, offset: int) -> int:
-        for index, (start, size) in enumerate(self.sectors):
-            if start <= offset < start + size:
-                return index
-        return -1
+        return self._sector_by_16k[offset >> 14] if offset >= 0 else -1
 
     def _sector_protected(self, index: int) -> bool:
         return not (self.options >> (16 + index)) & 1
@@ -211,10 +210,11 @@ class F4Flash(FlashController):
 
     def write_flash(self, addr: int, size: int, value: int, from_cpu: bool) -> bytes:
         offset = addr - self.flash.base
-        self.wait_idle()
+        if self.now() < self.busy_until:
+            self.chip.stall_until(self.busy_until)
         old = self.flash.read(offset, size)
-        protected = self.read_protected() or self._sector_protected(self._sector_of(offset))
-        if not self._check_program(addr, size, protected):
+        protected = not (self.options >> (16 + self._sector_by_16k[offset >> 14])) & 1
+        if not self._check_program(addr, size, protected or self.read_protected()):
             return old
         new = (int.from_bytes(old, "little") & value).to_bytes(size, "little")
         self.program(offset, new)
