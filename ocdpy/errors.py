@@ -53,3 +53,12 @@ class FlashError(OcdError):
 
 class ImageError(OcdError):
     """A file given as an image cannot be loaded (wrong kind, truncated, bad checksum)."""
+
+
+class TargetConnectionError(ProbeError):
+    """The probe gets no valid answer from the target on the debug wires (SWD no-ack,
+    parity or protocol error): wiring, target power, or pins taken over by firmware."""
+
+
+class ProbeDisconnectedError(ProbeError):
+    """The probe vanished mid-session (unplugged, USB reset, server lost the device)."""
