@@ -41,7 +41,8 @@ def run_openocd(port: int, chip: str, driver: str, commands: list[str]) -> tuple
     else:
         iface = ["-f", "interface/stlink-dap.cfg", "-c", f"st-link backend tcp {port}",
                  "-c", "transport select dapdirect_swd"]
-    args = ["openocd", *iface, "-f", TARGET_CFG[chip], "-c", "init", "-c", "reset halt"]
+    args = ["openocd", *iface, "-c", "gdb_port disabled", "-c", "tcl_port disabled",
+            "-c", "telnet_port disabled", "-f", TARGET_CFG[chip], "-c", "init", "-c", "reset halt"]
     for c in commands:
         args += ["-c", c]
     args += ["-c", "shutdown"]

@@ -52,7 +52,8 @@ def openocd(port: int, chip: str, commands: list[str], driver: str = "hla", pre:
     else:
         iface = ["-f", "interface/stlink-dap.cfg", "-c", f"st-link backend tcp {port}",
                  "-c", "transport select dapdirect_swd"]
-    args = [exe, *iface]
+    # no servers: parallel tests (and other OpenOCDs on this machine) must not clash on ports
+    args = [exe, *iface, "-c", "gdb_port disabled", "-c", "tcl_port disabled", "-c", "telnet_port disabled"]
     for c in pre:
         args += ["-c", c]
     args += ["-f", TARGET_CFG[chip]]

@@ -18,7 +18,7 @@ def _pcs(output: str) -> list[int]:
 
 
 def _flash_flow(hw: object, port: int, chip: str, image: Path, tmp_path: Path, driver: str = "hla",
-                extra: list[str] = ()) -> None:
+                extra: list[str] = (), pre: list[str] = (), allowed_errors: tuple[str, ...] = ()) -> None:
     out = tmp_path / "out.bin"
     run = openocd(port, chip, [
         "init", "reset halt",
@@ -27,9 +27,9 @@ def _flash_flow(hw: object, port: int, chip: str, image: Path, tmp_path: Path, d
         *extra,
         f"flash read_bank 0 {out} 0 0x10000",
         "reset run", "shutdown",
-    ], driver=driver)
+    ], driver=driver, pre=pre)
     assert run.returncode == 0, run.output
-    assert run.errors == [], run.output
+    assert [e for e in run.errors if not e.endswith(allowed_errors)] == [], run.output
     data = image.read_bytes()
     assert out.read_bytes()[: len(data)] == data
     before = hw.chip.stats.get("gpio_toggles")
@@ -44,7 +44,7 @@ def test_f103_flash_verify_read_run(tmp_path: Path) -> None:
         reset_handler, main = symbol(elf, "Reset_Handler"), symbol(elf, "main")
         run = openocd(port, "stm32f103c8", [
             "init", "reset halt", "reg pc", "step", "reg pc",
-            f"bp {main:#x} 2 hw", "resume", "wait_halt 2000", "reg pc", "rbp all", "shutdown",
+            f"bp {main & ~1:#x} 2 hw", "resume", "wait_halt 2000", "reg pc", "rbp all", "shutdown",
         ])
         assert run.returncode == 0 and run.errors == [], run.output
         pcs = _pcs(run.output)
@@ -56,7 +56,10 @@ def test_f103_flash_verify_read_run(tmp_path: Path) -> None:
 
 def test_f103_over_dap_direct_driver(tmp_path: Path) -> None:
     with served("stm32f103c8", probe="stlink-v2-1") as (hw, port):
-        _flash_flow(hw, port, "stm32f103c8", FIRMWARE / "blinky-f103.bin", tmp_path, driver="dap")
+        # A blank F103 locks up at reset (its vectors read 0xFFFFFFFF). The DAP-level
+        # driver polls DHCSR.S_LOCKUP and says so, as it does on silicon; HLA does not.
+        _flash_flow(hw, port, "stm32f103c8", FIRMWARE / "blinky-f103.bin", tmp_path, driver="dap",
+                    allowed_errors=("clearing lockup after double fault",))
 
 
 def test_f407_flash_verify_read_run(tmp_path: Path) -> None:
@@ -70,7 +73,7 @@ def test_h753_both_banks(tmp_path: Path) -> None:
     bank2.write_bytes(bytes(range(256)) * 4)
     out2 = tmp_path / "out2.bin"
     with served("stm32h753xi", probe="stlink-v3") as (hw, port):
-        _flash_flow(hw, port, "stm32h753xi", image, tmp_path, extra=[
+        _flash_flow(hw, port, "stm32h753xi", image, tmp_path, pre=["set DUAL_BANK 1"], extra=[
             f"flash write_image erase {bank2} 0x08100000",
             f"verify_image {bank2} 0x08100000",
             f"flash read_bank 1 {out2} 0 0x400",
