@@ -106,13 +106,17 @@ class ElemLink(Link):
 
 
 class Frame:
-    """A call frame: level 0 is global. `where` is the (file, line) being run in it."""
+    """A call frame: level 0 is global. `where` is the (file, line) being run in it.
+
+    `ns` is the frame's namespace as Jim keeps it: "" for the global one, else the
+    canonical name without leading colons ("a::b").
+    """
 
     __slots__ = ("interp", "vars", "level", "parent", "proc", "argv", "where", "call_where",
-                 "cleanup")
+                 "cleanup", "ns")
 
     def __init__(self, interp: Interp, level: int, parent: Frame | None, proc: object = None,
-                 argv: list | None = None) -> None:
+                 argv: list | None = None, ns: str = "") -> None:
         self.interp = interp
         self.vars = VarDict()
         self.level = level
@@ -121,7 +125,8 @@ class Frame:
         self.argv = argv or []
         self.where: tuple = ("", 0)
         self.call_where: tuple = ("", 0)
-        self.cleanup: list = []
+        self.cleanup: list | None = None
+        self.ns = ns
 
 
 _ARGS = object()  # marks the `args` parameter
@@ -139,6 +144,8 @@ class Proc:
         self.params: list[tuple[str, object | None]] = []
         self.has_args = False
         self.statics: dict = {}
+        k = name.rfind("::")
+        self.ns = name[:k] if k > 0 else ""
         spec = list_of(args)
         for a in spec:
             parts = list_of(a)
@@ -179,7 +186,7 @@ class Proc:
         level = F.level + 1
         if level >= MAX_CALL_DEPTH:
             raise TclError("Too many nested calls. Infinite recursion?")
-        nf = Frame(interp, level, F, self, argv)
+        nf = Frame(interp, level, F, self, argv, self.ns)
         nf.call_where = F.where
         V = nf.vars
         params = self.params
@@ -272,6 +279,7 @@ class Interp:
         self.script_stack: list[str] = []
         self.last_error: TclError | None = None
         self.python_cmds: dict[str, Callable] = {}
+        self.cmd_display: dict[str, str] = {}  # name -> "::name" when created that way
         self._runtime: dict = {
             "CMDS": self.cmds,
             "CALL": self.invoke,
@@ -301,17 +309,30 @@ class Interp:
     # ------------------------------------------------------------ commands
     def invoke(self, F: Frame, argv: list, where: tuple = ("", 0)) -> object:
         F.where = where
-        name = argv[0]
-        fn = self.cmds.get(name) if name.__class__ is str or name.__class__ is SrcStr else None
-        if fn is None:
-            name = S(name)
-            fn = self.cmds.get(name)
+        if F.ns:
+            fn = self.lookup(F, S(argv[0]))
+        else:
+            name = argv[0]
+            fn = self.cmds.get(name) if name.__class__ is str or name.__class__ is SrcStr else None
             if fn is None:
-                return self.unknown(F, argv)
+                fn = self.lookup(F, S(name))
+        if fn is None:
+            return self.unknown(F, argv)
         return fn(F, argv)
 
+    def lookup(self, F: Frame, name: str) -> Callable | None:
+        """The command `name` means in frame F: its namespace first, then global."""
+        if name.startswith("::"):
+            return self.cmds.get(name.lstrip(":"))
+        ns = F.ns
+        if ns:
+            fn = self.cmds.get(f"{ns}::{name}")
+            if fn is not None:
+                return fn
+        return self.cmds.get(name)
+
     def unknown(self, F: Frame, argv: list) -> object:
-        handler = self.cmds.get("unknown")
+        handler = self.lookup(F, "unknown")
         if handler is not None and not getattr(self, "_in_unknown", False):
             self._in_unknown = True
             try:

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
 
 
 def install(interp: Interp) -> None:
-    from ocdpy.tcl.commands import control, dicts, info, lists, misc, strings, text
+    from ocdpy.tcl.commands import control, dicts, info, lists, misc, namespace, strings, text
 
-    for mod in (control, lists, strings, dicts, info, misc, text):
+    for mod in (control, lists, strings, dicts, info, misc, text, namespace):
         for name, fn in mod.COMMANDS.items():
             interp.cmds[name] = fn

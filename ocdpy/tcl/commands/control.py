@@ -430,9 +430,16 @@ def cmd_proc(F, argv):
     interp = F.interp
     given = S(argv[1])
     name = given.lstrip(":") if given.startswith("::") else given
+    if F.ns and not given.startswith("::"):
+        name = f"{F.ns}::{given}"
     p = Proc(interp, name, argv[2], argv[-1])
     if n == 5:
         p.set_statics(F, argv[3])
+    if name not in interp.cmds:
+        if given.startswith("::"):
+            interp.cmd_display[name] = given
+        else:
+            interp.cmd_display.pop(name, None)
     interp.cmds[name] = p.call
     return given
 
@@ -460,17 +467,25 @@ def cmd_rename(F, argv):
     if len(argv) != 3:
         raise wrong_args(argv, 1, "oldName newName")
     interp = F.interp
-    old = S(argv[1]).lstrip(":") if S(argv[1]).startswith("::") else S(argv[1])
+    from ocdpy.tcl.commands.namespace import canonical
+
+    old = canonical(F.ns, S(argv[1]))
     new = S(argv[2])
-    if new.startswith("::"):
-        new = new.lstrip(":")
+    if new:
+        new = canonical(F.ns, new)
     fn = interp.cmds.get(old)
+    if fn is None and F.ns and not S(argv[1]).startswith("::"):
+        old = S(argv[1])
+        fn = interp.cmds.get(old)
     if fn is None:
         raise TclError(f'can\'t rename "{old}": command doesn\'t exist')
     if new and new in interp.cmds:
         raise TclError(f'can\'t rename to "{new}": command already exists')
     del interp.cmds[old]
+    interp.cmd_display.pop(old, None)
     pyfn = interp.python_cmds.pop(old, None)
+    if new and S(argv[2]).startswith("::"):
+        interp.cmd_display[new] = S(argv[2])
     if new:
         interp.cmds[new] = fn
         if pyfn is not None:
@@ -571,20 +586,6 @@ def cmd_global(F, argv):
         if name.startswith("::"):
             continue  # Jim makes no local link for a qualified name
         _link(F, F.interp.globals, "::" + name, name)
-    return ""
-
-
-def cmd_variable(F, argv):
-    n = len(argv)
-    if n < 2:
-        raise wrong_args(argv, 1, "name ?value? ?name value ...?")
-    interp = F.interp
-    for k in range(1, n, 2):
-        name = S(argv[k]).lstrip(":")
-        if F.level != 0:
-            _link(F, interp.globals, "::" + name, name.split("::")[-1])
-        if k + 1 < n:
-            interp.set_var_f(interp.globals, name, argv[k + 1])
     return ""
 
 
@@ -768,6 +769,8 @@ def cmd_local(F, argv):
         raise wrong_args(argv, 1, "cmd ?args ...?")
     r = F.interp.invoke(F, list(argv[1:]), F.where)
     if F.level > 0:
+        if F.cleanup is None:
+            F.cleanup = []
         F.cleanup.append(S(r))
     return r
 
@@ -779,7 +782,7 @@ COMMANDS = {
     "error": cmd_error, "catch": cmd_catch, "try": cmd_try, "throw": cmd_throw,
     "proc": cmd_proc, "apply": cmd_apply, "rename": cmd_rename, "eval": cmd_eval,
     "uplevel": cmd_uplevel, "upvar": cmd_upvar, "global": cmd_global,
-    "variable": cmd_variable, "expr": cmd_expr, "exit": cmd_exit, "source": cmd_source,
+    "expr": cmd_expr, "exit": cmd_exit, "source": cmd_source,
     "subst": cmd_subst, "tailcall": cmd_tailcall, "switch": cmd_switch, "time": cmd_time,
     "exists": cmd_exists, "local": cmd_local,
 }

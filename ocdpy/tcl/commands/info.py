@@ -41,6 +41,23 @@ def _visible_vars(F, local_only: bool) -> list:
     return out
 
 
+def plain_info(F, sub: str, pat: str | None) -> list:
+    """Names for `info commands|procs|vars|locals|globals`, without namespace rules."""
+    interp = F.interp
+    if sub in ("commands", "procs"):
+        # Jim lists a command by the name it was created with (`proc ::f` shows ::f)
+        shown = interp.cmd_display
+        return [shown.get(k, k) for k in interp.cmds if (sub == "commands" or interp.is_proc(k))
+                and (pat is None or glob_match(pat, k))]
+    if sub == "globals":
+        names = _visible_vars(interp.globals, False)
+    elif sub == "locals":
+        names = _visible_vars(F, True) if F.level > 0 else []
+    else:
+        names = _visible_vars(F, False)
+    return [k for k in names if pat is None or glob_match(pat, k)]
+
+
 def cmd_info(F, argv):
     if len(argv) < 2:
         raise wrong_args(argv, 1, "subcommand ?args ...?")
@@ -51,24 +68,15 @@ def cmd_info(F, argv):
         if n != 3:
             raise wrong_args(argv, 2, "varName")
         return int(interp.var_exists_f(F, S(argv[2])))
-    if sub in ("commands", "procs"):
+    if sub in ("commands", "procs", "vars", "locals", "globals"):
         if n not in (2, 3):
             raise wrong_args(argv, 2, "?pattern?")
         pat = S(argv[2]) if n == 3 else None
-        names = [k for k in interp.cmds if (sub == "commands" or interp.is_proc(k))
-                 and (pat is None or glob_match(pat, k))]
-        return TclList(names)
-    if sub in ("vars", "locals", "globals"):
-        if n not in (2, 3):
-            raise wrong_args(argv, 2, "?pattern?")
-        pat = S(argv[2]) if n == 3 else None
-        if sub == "globals":
-            names = _visible_vars(interp.globals, False)
-        elif sub == "locals":
-            names = _visible_vars(F, True) if F.level > 0 else []
-        else:
-            names = _visible_vars(F, False)
-        return TclList([k for k in names if pat is None or glob_match(pat, k)])
+        if F.ns or (pat is not None and pat.startswith("::")):
+            from ocdpy.tcl.commands.namespace import namespace_info
+
+            return namespace_info(F, sub, pat)
+        return TclList(plain_info(F, sub, pat))
     if sub in ("level", "frame"):
         if n == 2:
             return F.level
