@@ -76,6 +76,7 @@ class SimChip:
         self._stall = 0.0
         self._slice = FLASH_SLICE
         self._flash_activity = False
+        self._hooks_dirty = False
         self._fixups: list[tuple[int, bytes]] = []
         self._dirty_code: tuple[int, int] | None = None
         self._reset_request: str | None = None
@@ -585,6 +586,8 @@ class SimChip:
             self._apply_fixups()
         if self._dirty_code is not None:
             self._flush_code()
+        if self._hooks_dirty:
+            self._update_hooks()
         executed = count if result.executed is None else result.executed
         elapsed = executed / hz + self._stall
         self.core_time = self._run_t0 + elapsed
@@ -670,10 +673,20 @@ class SimChip:
         return self._core_runs() or (self.halted and self.clock.now < self._halt_at)
 
     def breakpoints_changed(self) -> None:
-        self.core.set_breakpoints(self.fpb.breakpoints())
+        self._hooks_dirty = True
+        if self._running_core:
+            self.core.request_stop()  # hooks are changed between runs, not inside one
+        else:
+            self._update_hooks()
 
     def watchpoints_changed(self) -> None:
-        self.core.set_watchpoints(self.dwt.watchpoints())
+        self.breakpoints_changed()
+
+    def _update_hooks(self) -> None:
+        if self._hooks_dirty:
+            self._hooks_dirty = False
+            self.core.set_breakpoints(self.fpb.breakpoints())
+            self.core.set_watchpoints(self.dwt.watchpoints())
 
     # time as seen by devices -----------------------------------------------------------
 

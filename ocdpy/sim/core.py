@@ -364,14 +364,20 @@ class SimCore:
 
     def set_breakpoints(self, addresses: set[int]) -> None:
         """Install hooks so execution stops *before* any instruction at these addresses."""
+        changed = []
         for addr in list(self._bp_hooks):
             if addr not in addresses:
                 self.uc.hook_del(self._bp_hooks.pop(addr))
+                changed.append(addr)
         for addr in addresses:
             if addr not in self._bp_hooks:
                 self._bp_hooks[addr] = self.uc.hook_add(
                     self._ucc.UC_HOOK_CODE, self._on_breakpoint, None, addr, addr
                 )
+                changed.append(addr)
+        # Code hooks are compiled into translated blocks: retranslate code already run.
+        for addr in changed:
+            self.uc.ctl_remove_cache(addr & ~1, (addr & ~1) + 4)
 
     def set_watchpoints(self, watches: list[tuple[int, int, bool, bool]]) -> None:
         """`watches`: (first address, last address, on read, on write)."""
@@ -383,6 +389,8 @@ class SimCore:
             kinds = (ucc.UC_HOOK_MEM_READ if on_read else 0) | (ucc.UC_HOOK_MEM_WRITE if on_write else 0)
             if kinds:
                 self._wp_hooks.append(self.uc.hook_add(kinds, self._on_watch, None, first, last))
+        # Memory hooks also decide how accesses are translated: start afresh.
+        self.uc.ctl_flush_tb()
 
     def _on_breakpoint(self, uc: object, address: int, size: int, _ud: object) -> None:
         if self._stop is None:
