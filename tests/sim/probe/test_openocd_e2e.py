@@ -90,3 +90,36 @@ def test_old_firmware() -> None:
         assert run.returncode == 0, run.output
         # J17 cannot set the SWD clock: OpenOCD keeps the requested speed as is
         assert "Unable to match requested speed" not in run.output
+
+
+def test_second_openocd_finds_the_probe_in_use() -> None:
+    import subprocess
+    import time
+
+    from tests import oracles
+
+    from .openocd_run import ROOT, TARGET_CFG
+
+    pytest.importorskip("ocdpy.sim.chips")
+    from ocdpy.sim.env import SimHardware, SimSpec
+    from ocdpy.sim.tcp_server import StlinkServer
+
+    exe = oracles.need("openocd")
+    hardware = SimHardware(SimSpec(chip="stm32f103c8", deterministic=True))
+    with StlinkServer([hardware.probe], port=0) as server:
+        args = [exe, "-f", "interface/stlink.cfg", "-c", f"hla_stlink_backend tcp {server.port}",
+                "-c", "gdb_port disabled", "-c", "tcl_port disabled", "-c", "telnet_port disabled",
+                "-f", TARGET_CFG["stm32f103c8"]]
+        first = subprocess.Popen([*args, "-c", "init", "-c", "sleep 15000", "-c", "shutdown"],
+                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 20
+            while not server.devices[0].holders and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.devices[0].holders, "the first OpenOCD did not open the probe"
+            second = openocd(server.port, "stm32f103c8", ["init", "shutdown"])
+        finally:
+            first.kill()  # OpenOCD does not act on SIGTERM while in `sleep`
+            first.wait(timeout=20)
+    assert second.returncode != 0
+    assert "Error: the selected device is already used" in second.errors, second.output
