@@ -50,3 +50,12 @@ def test_swd_disabled_by_firmware() -> None:
         assert run.returncode == 0, run.output
         assert run.errors == [], run.output
         assert "verified 272 bytes" in run.output
+
+
+@pytest.mark.parametrize("fault,status", [("unplug-after=150", "0x1003"), ("usb-error-after=300", "0x1001")])
+def test_probe_lost_mid_write(fault: str, status: str) -> None:
+    with served("stm32f103c8", faults=(fault,)) as (_, port):
+        run = openocd(port, "stm32f103c8", WRITE)
+    assert run.returncode != 0
+    assert f"Error: TCP error status {status}" in run.errors, run.output
+    assert "Error: error writing to flash at address 0x08000000 at offset 0x00000000" in run.errors
