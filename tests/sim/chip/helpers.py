@@ -118,6 +118,15 @@ def vector_image(sp: int, code: bytes, code_offset: int = 0x40, handler: int | N
     return bytes(image)
 
 
+def symbols(elf_name: str) -> dict[str, int]:
+    """Symbol values of a firmware ELF in contrib/firmware."""
+    from elftools.elf.elffile import ELFFile
+
+    with (FIRMWARE / elf_name).open("rb") as f:
+        table = ELFFile(f).get_section_by_name(".symtab")
+        return {sym.name: sym["st_value"] for sym in table.iter_symbols() if sym.name}
+
+
 def assemble(source: str, cpu: str = "cortex-m3") -> bytes:
     """Thumb machine code for `source` (needs arm-none-eabi-as and -objcopy)."""
     asm = oracles.need("arm-none-eabi-as")
