@@ -249,15 +249,15 @@ class SimStlink:
 
     # -- helpers for handlers ---------------------------------------------------------
 
-    def _ap_usable(self, ap: int) -> bool:
+    def ap_usable(self, ap: int) -> bool:
         return ap == 0 or not self.fw.has_ap_init or ap in self.open_aps
 
-    def _mem_args(self, block: bytes) -> tuple[int, int, int]:
+    def mem_args(self, block: bytes) -> tuple[int, int, int]:
         addr, length = u32(block, 2), u16(block, 6)
         ap = block[8] if self.fw.has_dpbanksel else 0
         return addr, length, ap
 
-    def _record(self, outcome: Outcome) -> None:
+    def record_rw(self, outcome: Outcome) -> None:
         self.last_rw = outcome
 
 

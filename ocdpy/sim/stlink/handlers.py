@@ -55,10 +55,10 @@ def status4(code: int) -> bytes:
 def not_connected_reply(fw: SimStlink, cmd: Command, block: bytes) -> bytes | None:
     """What a target-access command answers before SWD mode is entered."""
     if cmd.name.startswith("READMEM"):
-        fw._record(Outcome(P.NO_DEVICE_CONNECTED))
+        fw.record_rw(Outcome(P.NO_DEVICE_CONNECTED))
         return bytes(max(u16(block, 6), 2 if u16(block, 6) == 1 else 0))
     if cmd.name.startswith("WRITEMEM") or cmd.name == "RW_MISC_OUT":
-        fw._record(Outcome(P.NO_DEVICE_CONNECTED))
+        fw.record_rw(Outcome(P.NO_DEVICE_CONNECTED))
         return None
     if cmd.name in ("READ_IDCODES",):
         return status4(P.NO_DEVICE_CONNECTED) + bytes(8)
@@ -299,7 +299,7 @@ def _read_dap_reg(fw: SimStlink, block: bytes, data: bytes) -> bytes:
     port, addr = u16(block, 2), u16(block, 4)
     if port == P.DP_PORT:
         status, value = fw.swd.dp_read(addr, fw.fw.has_dpbanksel)
-    elif port > 0xFF or (addr != P.AP_IDR and not fw._ap_usable(port)):
+    elif port > 0xFF or (addr != P.AP_IDR and not fw.ap_usable(port)):
         status, value = P.BAD_AP_ERROR, 0
     else:
         status, value = fw.swd.ap_read(port, addr & 0xFC)
@@ -310,7 +310,7 @@ def _write_dap_reg(fw: SimStlink, block: bytes, data: bytes) -> bytes:
     port, addr, value = u16(block, 2), u16(block, 4), u32(block, 6)
     if port == P.DP_PORT:
         status = fw.swd.dp_write(addr, value, fw.fw.has_dpbanksel)
-    elif port > 0xFF or not fw._ap_usable(port):
+    elif port > 0xFF or not fw.ap_usable(port):
         status = P.BAD_AP_ERROR
     else:
         status = fw.swd.ap_write(port, addr & 0xFC, value)
@@ -321,7 +321,7 @@ def _write_dap_reg(fw: SimStlink, block: bytes, data: bytes) -> bytes:
 
 
 def _mem_check(fw: SimStlink, addr: int, length: int, ap: int, width: int, limit: int) -> int:
-    if not fw._ap_usable(ap):
+    if not fw.ap_usable(ap):
         return P.BAD_AP_ERROR
     if length > limit:
         return P.CMD_ERROR
@@ -332,12 +332,12 @@ def _mem_check(fw: SimStlink, addr: int, length: int, ap: int, width: int, limit
 
 def _readmem(width: int, increment: bool = True) -> Handler:
     def handler(fw: SimStlink, block: bytes, data: bytes) -> bytes:
-        addr, length, ap = fw._mem_args(block)
+        addr, length, ap = fw.mem_args(block)
         limit = fw.fw.rw8_max if width == 1 else P.DATA_SIZE
         reply_len = 2 if (width == 1 and length == 1) else length
         status = _mem_check(fw, addr, length, ap, width, limit)
         if status != P.OK:
-            fw._record(Outcome(status, addr))
+            fw.record_rw(Outcome(status, addr))
             return bytes(reply_len)
         if increment:
             payload, outcome = fw.swd.mem_read(ap, addr, length, width)
@@ -350,7 +350,7 @@ def _readmem(width: int, increment: bool = True) -> Handler:
                     break
                 chunks.append(word)
             payload = b"".join(chunks).ljust(length, b"\0")
-        fw._record(outcome)
+        fw.record_rw(outcome)
         return payload.ljust(reply_len, b"\0")
 
     return handler
@@ -358,21 +358,21 @@ def _readmem(width: int, increment: bool = True) -> Handler:
 
 def _writemem(width: int, increment: bool = True) -> Handler:
     def handler(fw: SimStlink, block: bytes, data: bytes) -> None:
-        addr, length, ap = fw._mem_args(block)
+        addr, length, ap = fw.mem_args(block)
         limit = fw.fw.rw8_max if width == 1 else P.DATA_SIZE
         status = _mem_check(fw, addr, length, ap, width, limit)
         if status != P.OK:
-            fw._record(Outcome(status, addr))
+            fw.record_rw(Outcome(status, addr))
             return None
         if increment:
-            fw._record(fw.swd.mem_write(ap, addr, data, width))
+            fw.record_rw(fw.swd.mem_write(ap, addr, data, width))
         else:
             outcome = Outcome()
             for i in range(0, length, 4):
                 outcome = fw.swd.mem_write(ap, addr, data[i : i + 4], 4)
                 if not outcome.ok:
                     break
-            fw._record(outcome)
+            fw.record_rw(outcome)
         return None
 
     return handler
@@ -403,7 +403,7 @@ def _rw_misc_out(fw: SimStlink, block: bytes, data: bytes) -> None:
         status = P.OK
         if code == P.MISC_APNUM:
             ap = value
-            if not fw._ap_usable(ap):
+            if not fw.ap_usable(ap):
                 status = P.BAD_AP_ERROR
         elif code == P.MISC_ADDRESS:
             addr = value
