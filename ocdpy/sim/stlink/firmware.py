@@ -178,12 +178,13 @@ class SimStlink:
             self._idle_sync()
 
     def _idle_sync(self) -> None:
-        now = time.monotonic()
         if not self.deterministic:
-            gap = now - self._last_wall
+            gap = time.monotonic() - self._last_wall
             if gap > 0:
                 self.target.advance(min(gap, IDLE_STEP_MAX_S))
-        self._last_wall = now
+        # measured after the advance: a chip slower than real time falls behind
+        # instead of making every idle tick longer than the last
+        self._last_wall = time.monotonic()
 
     # == command execution ============================================================
 
