@@ -27,7 +27,7 @@ from ocdpy.sim.core import (
     STOP_WATCH,
     SimCore,
 )
-from ocdpy.sim.coresight import CLASS_CORESIGHT, Component, RomTable
+from ocdpy.sim.coresight import CLASS_CORESIGHT, Component, RomTable, tpiu
 from ocdpy.sim.dap import MemAp, SwDp
 from ocdpy.sim.faults import BAD_FLASH_SIZE_KB, ChipFaults
 from ocdpy.sim.flash_common import FlashController
@@ -200,11 +200,11 @@ class SimChip:
                 0x1000: self.dbgmcu,
                 0x3000: Component("SWO", pids["swo"], CLASS_CORESIGHT, lockable=True),
                 0x4000: Component("SWTF", pids["swtf"], CLASS_CORESIGHT, lockable=True),
-                0x15000: Component("TPIU", pids["tpiu"], CLASS_CORESIGHT, lockable=True),
+                0x15000: tpiu(pids["tpiu"], 0xCA0, 0xFFFFFFFF),
             }
         else:
             has_etm = "etm" in pids
-            ppb[0x40000] = Component("TPIU", pids["tpiu"], CLASS_CORESIGHT, lockable=True)
+            ppb[0x40000] = tpiu(pids["tpiu"], 0xCA1, 0xF)  # DEVID/SSPSR of the M3/M4 TPIU
             if has_etm:
                 ppb[0x41000] = Component("ETM", pids["etm"], CLASS_CORESIGHT, lockable=True)
             ppb[0x42000] = self.dbgmcu
@@ -566,9 +566,6 @@ class SimChip:
             self._run_slice(count)
             self._slice = FLASH_SLICE if self._flash_activity else min(2 * self._slice, slice_max)
         if not self._core_runs():
-            if self.lockup and self.powered and not self.in_reset and not self.halted:
-                self._ran_since_reset += max(0.0, target - self.core_time)
-                self._check_swd_disable()
             self.core_time = max(self.core_time, target)
 
     def _run_slice(self, count: int) -> int:
@@ -577,6 +574,9 @@ class SimChip:
             self._flush_code()
         self._run_t0 = self.core_time
         self._stall = 0.0
+        # Only the application (running from flash or system memory) can take the SWD
+        # pins; a debugger's loader in SRAM never does.
+        from_boot_memory = self._in_boot_memory(self.core.pc)
         self._running_core = True
         try:
             result = self.core.run(count)
@@ -591,13 +591,21 @@ class SimChip:
         executed = count if result.executed is None else result.executed
         elapsed = executed / hz + self._stall
         self.core_time = self._run_t0 + elapsed
-        self._ran_since_reset += elapsed
+        if from_boot_memory:
+            self._ran_since_reset += elapsed
         if executed:
             self.stats.count("core_instructions", executed)
             self.debug.retire_sticky = True
         self._handle_stop(result)
         self._check_swd_disable()
         return executed
+
+    def _in_boot_memory(self, pc: int) -> bool:
+        if FLASH_BASE <= pc < FLASH_BASE + self.flash.size:
+            return True
+        if self.spec.flash_alias and pc < self.flash.size:
+            return True
+        return self.sysmem.base <= pc < self.sysmem.end
 
     def _check_swd_disable(self) -> None:
         after = self.faults.swd_disable_after

@@ -106,3 +106,12 @@ class RomTable(Peripheral):
         if index < len(self.words):
             return self.words[index]
         return 0
+
+
+def tpiu(pid: int, devid: int, sspsr: int) -> Component:
+    """Trace port interface unit registers OpenOCD's `tpiu` commands use: SSPSR/CSPSR
+    (port sizes), ACPR (SWO prescaler), SPPR (protocol), FFSR/FFCR (formatter) and
+    DEVID (0xFC8: bit 11 NRZ/UART and bit 10 Manchester supported)."""
+    regs = {0x000: (sspsr, 0), 0x004: (1, 0xFFFFFFFF), 0x010: (0, 0x1FFF), 0x0F0: (1, 3),
+            0x300: (0x8, 0), 0x304: (0x102, 0x373), 0xFC8: (devid, 0)}
+    return Component("TPIU", pid, CLASS_CORESIGHT, regs, lockable=True)

@@ -127,3 +127,17 @@ def test_fault_specs() -> None:
         create_chip("stm32f103c8", faults=["unplug-after=3"])
     with pytest.raises(ConfigError, match="number"):
         parse_faults(["wrp=x"])
+
+
+def test_swd_disabled_ignores_a_debugger_loader_in_sram() -> None:
+    chip = chip_with("stm32f103c8", blinky("stm32f103c8"), faults=["swd-disabled"])
+    chip.set_nrst(True)
+    probe = Probe(chip)
+    probe.write32(DHCSR, DBGKEY | C_DEBUGEN)
+    probe.write32(DEMCR, VC_CORERESET)
+    chip.set_nrst(False)
+    probe.write(0x20000000, b"\xfe\xe7")  # b . in SRAM, like a loader waiting on its FIFO
+    probe.set_reg(SEL_PC, 0x20000000)
+    probe.resume()
+    chip.advance(0.02)
+    assert chip.dp_read(0) == 0x1BA01477  # still reachable: the application never ran

@@ -141,3 +141,12 @@ def test_h7_dp_v2_banked_registers() -> None:
 def test_unknown_chip_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="stm32f103c8"):
         create_chip("stm32f999")
+
+
+def test_tpiu_reports_swo_support() -> None:
+    # OpenOCD's `tpiu enable` checks DEVID for NRZ/UART before configuring SWO.
+    probe = Probe(create_chip("stm32f103c8"))
+    assert probe.read32(0xE0040FC8) == 0xCA1
+    assert probe.read32(0xE0040000) == 0xF  # SSPSR: 1-4 bit ports
+    probe.write32(0xE0040010, 3)  # ACPR
+    assert probe.read32(0xE0040010) == 3
