@@ -566,6 +566,10 @@ class SimChip:
             self._run_slice(count)
             self._slice = FLASH_SLICE if self._flash_activity else min(2 * self._slice, slice_max)
         if not self._core_runs():
+            if self.lockup and self.powered and not self.in_reset and not self.halted:
+                # a locked-up core stands for firmware that failed early: it still counts
+                self._ran_since_reset += max(0.0, target - self.core_time)
+                self._check_swd_disable()
             self.core_time = max(self.core_time, target)
 
     def _run_slice(self, count: int) -> int:
@@ -574,9 +578,8 @@ class SimChip:
             self._flush_code()
         self._run_t0 = self.core_time
         self._stall = 0.0
-        # Only the application (running from flash or system memory) can take the SWD
-        # pins; a debugger's loader in SRAM never does.
-        from_boot_memory = self._in_boot_memory(self.core.pc)
+        # Only the application can take the SWD pins; a debugger's loader in SRAM never does.
+        from_boot_memory = not self._in_ram(self.core.pc)
         self._running_core = True
         try:
             result = self.core.run(count)
@@ -600,12 +603,8 @@ class SimChip:
         self._check_swd_disable()
         return executed
 
-    def _in_boot_memory(self, pc: int) -> bool:
-        if FLASH_BASE <= pc < FLASH_BASE + self.flash.size:
-            return True
-        if self.spec.flash_alias and pc < self.flash.size:
-            return True
-        return self.sysmem.base <= pc < self.sysmem.end
+    def _in_ram(self, pc: int) -> bool:
+        return any(block.base <= pc < block.end for block in self.rams)
 
     def _check_swd_disable(self) -> None:
         after = self.faults.swd_disable_after

@@ -10,9 +10,10 @@ Names (as given to `--fault` or in the OCDPY_SIM spec):
   no-power        target not powered: 0 V on VREF, nothing answers on SWD
   nrst-open       NRST not wired: driving it does nothing
   swd-disabled[=SECONDS]  the firmware reassigns the SWD pins after it has run for
-                  SECONDS of modeled time since reset (default 0.001), counting only
-                  execution from flash or system memory (a debugger's loader in SRAM
-                  does not count); afterwards nothing answers until NRST is asserted
+                  SECONDS of modeled time since reset (default 0.001), counting the time
+                  the core runs (or is locked up) outside SRAM, so a debugger's loader
+                  in SRAM does not count; afterwards nothing answers until NRST is
+                  asserted. The switch stands for such firmware whatever flash holds.
 
 Probe faults (usb-error-after, unplug-after) belong to the virtual probe, not here.
 """
