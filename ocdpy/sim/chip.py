@@ -195,8 +195,7 @@ class SimChip:
             ppb[0xFF000] = RomTable("M7 ROM", 0xE00FF000, pids["m7rom"], _core_rom_entries(False, False))
             self._apbd_components = {
                 0x0000: RomTable("APB-D ROM", 0xE00E0000, st_rom,
-                                 [(0xE00E1000, True), (0xE00E3000, True), (0xE00E4000, True),
-                                  (0xE00F5000, True)]),
+                                 [(0xE00E3000, True), (0xE00E4000, True), (0xE00F5000, True)]),
                 0x1000: self.dbgmcu,
                 0x3000: Component("SWO", pids["swo"], CLASS_CORESIGHT, lockable=True),
                 0x4000: Component("SWTF", pids["swtf"], CLASS_CORESIGHT, lockable=True),
