@@ -75,6 +75,16 @@ class LazyCode:
         finally:
             interp.depth -= 1
 
+    def run_part(self, F) -> object:
+        """As one part of a longer word: Jim takes a `return` there as a plain result,
+        and a break/continue as an error."""
+        try:
+            return self.run(F)
+        except TclReturn as r:
+            return r.value
+        except (TclBreak, TclContinue) as c:
+            raise TclError(S(c.value)) from None
+
 
 def add_error(e: TclError, file: str, line: int) -> None:
     """Jim's bookkeeping when an error leaves a script at `file`:`line`."""
@@ -117,6 +127,8 @@ class _Gen:
         self.const_ids: dict = {}
         self.tmp = 0
         self.loop_depth = 0
+        self.cur_line = -1
+        self.sub_depth = 0
 
     # -- helpers
     def const(self, v: object) -> str:
@@ -161,7 +173,7 @@ class _Gen:
                 return f"GETV(F, {self.const(name)})"
             return f"GETE(F, {self.const(name)}, {self.parts_code(idx, True)})"
         if kind == "c":
-            return self.sub_code(p[1], p[2])
+            return self.sub_code(p[1], p[2], whole)
         # $(expr) sugar
         return self.expr_code_src(p[1], p[2])
 
@@ -182,7 +194,7 @@ class _Gen:
             return self.lit(w)
         return self.parts_code(w.parts, False)
 
-    def sub_code(self, text: str, line: int) -> str:
+    def sub_code(self, text: str, line: int, whole: bool = True) -> str:
         """Code for a `[script]` substitution: inline when it is one simple command."""
         if self.interp._inline_depth < MAX_INLINE_DEPTH:
             sc = parse(text, line)
@@ -190,8 +202,16 @@ class _Gen:
                 inl = self.inline_expr_cmd(sc.cmds[0])
                 if inl is not None:
                     return inl
+                # A one-command `[cmd ...]` on the line of the command it is part of
+                # is called directly: same error position, one Python frame less.
+                if whole and sc.cmds[0].line == self.cur_line and self.sub_depth < 8:
+                    self.sub_depth += 1
+                    try:
+                        return self.generic_call_expr(sc.cmds[0])
+                    finally:
+                        self.sub_depth -= 1
         lazy = LazyCode(self.interp, text, self.file, line)
-        return f"{self.obj(lazy)}.run(F)"
+        return f"{self.obj(lazy)}.{'run' if whole else 'run_part'}(F)"
 
     def inline_expr_cmd(self, cmd) -> str | None:
         """A command usable as a Python expression: `[expr {..}]`, `[set x]`."""
@@ -274,6 +294,7 @@ class _Gen:
 
     def command(self, cmd, ind: int) -> None:
         self.emit(ind, f"L = {cmd.line}")
+        self.cur_line = cmd.line
         ws = cmd.words
         name = ws[0].const if not ws[0].expand else None
         interp = self.interp
@@ -287,6 +308,7 @@ class _Gen:
                 self.emit(ind, f"if CMDS.get({self.const(name)}) is B_{name}:")
                 ok = gen(cmd, ind + 1)
                 if ok:
+                    self.cur_line = cmd.line  # inlined bodies moved it
                     self.emit(ind, "else:")
                     self.emit(ind + 1, f"r = {self.generic_call_expr(cmd)}")
                     return
@@ -295,6 +317,7 @@ class _Gen:
                 del self.out[mark:]
             finally:
                 interp._inline_depth -= 1
+        self.cur_line = cmd.line
         self.emit(ind, f"r = {self.generic_call_expr(cmd)}")
 
     def set_var_stmt(self, ind: int, name: str, val: str) -> None:

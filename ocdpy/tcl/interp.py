@@ -160,6 +160,14 @@ class Proc:
                 continue
             self.params.append((pname, parts[1] if len(parts) == 2 else None))
         self.simple = not self.has_args and all(d is None for _, d in self.params)
+        self.names = tuple(p for p, _ in self.params)
+        self.nargv = len(self.params) + 1
+        self.required = sum(1 for _, d in self.params if d is None)
+        self.optional = sum(1 for _, d in self.params if d is not None and d is not _ARGS)
+        self.body_text = S(body)
+        if not self.body_text:
+            self.simple = False  # call_bound handles Jim's empty-body shortcut
+        self.fn = self._first_call
 
     def set_statics(self, F: Frame, spec: object) -> None:
         for item in list_of(spec):
@@ -182,32 +190,27 @@ class Proc:
         return " ".join(words)
 
     def call(self, F: Frame, argv: list) -> object:
-        interp = self.interp
-        level = F.level + 1
-        if level >= MAX_CALL_DEPTH:
+        # The hot path: fixed parameters, right count. Jim checks the arity first,
+        # then the nesting depth (frames at levels 1..1000 may run).
+        if not self.simple or len(argv) != self.nargv:
+            return self.call_bound(F, argv)
+        if F.level >= MAX_CALL_DEPTH:
             raise TclError("Too many nested calls. Infinite recursion?")
-        nf = Frame(interp, level, F, self, argv, self.ns)
+        nf = Frame(self.interp, F.level + 1, F, self, argv, self.ns)
         nf.call_where = F.where
         V = nf.vars
-        params = self.params
-        if self.simple and len(argv) - 1 == len(params):
-            for i, (pname, _) in enumerate(params):
-                V[pname] = Var(argv[i + 1])
-        else:
-            self.bind(V, argv)
+        i = 1
+        for pname in self.names:
+            V[pname] = Var(argv[i])
+            i += 1
         if self.statics:
             V.update(self.statics)
-        code = self.code
-        if code is None:
-            body = self.body
-            code = self.code = interp.compile(body, getattr(body, "file", ""),
-                                              getattr(body, "line", 1), proc_body=True)
-        saved = interp.frame
-        interp.frame = nf
+        # the body of run(), repeated here to save a Python call per proc call
         try:
-            return code.fn(nf)
+            return self.fn(nf)
         except TclReturn as r:
             r.level -= 1
+            interp = self.interp
             if r.level > 0:
                 interp.return_level = r.level
                 raise
@@ -218,18 +221,64 @@ class Proc:
             e.error_proc = S(argv[0])
             raise
         finally:
-            interp.frame = saved
             if nf.cleanup:
+                cmds = self.interp.cmds
                 for name in nf.cleanup:
-                    interp.cmds.pop(name, None)
+                    cmds.pop(name, None)
+
+    def call_bound(self, F: Frame, argv: list) -> object:
+        """A call that needs defaults, `args` or an arity error."""
+        self.check_arity(argv)
+        if not self.body_text:
+            return ""  # Jim skips the frame entirely for an empty body
+        if F.level >= MAX_CALL_DEPTH:
+            raise TclError("Too many nested calls. Infinite recursion?")
+        nf = Frame(self.interp, F.level + 1, F, self, argv, self.ns)
+        nf.call_where = F.where
+        self.bind(nf.vars, argv)
+        return self.run(nf, argv)
+
+    def run(self, nf: Frame, argv: list) -> object:
+        if self.statics:
+            nf.vars.update(self.statics)
+        try:
+            return self.fn(nf)
+        except TclReturn as r:
+            r.level -= 1
+            interp = self.interp
+            if r.level > 0:
+                interp.return_level = r.level
+                raise
+            interp.return_level = 0
+            return interp._return_code(r)
+        except TclError as e:
+            e.add_trace += 1
+            e.error_proc = S(argv[0])
+            raise
+        finally:
+            if nf.cleanup:
+                cmds = self.interp.cmds
+                for name in nf.cleanup:
+                    cmds.pop(name, None)
+
+    def _first_call(self, nf: Frame) -> object:
+        """Compile the body on first use; later calls go straight to the code."""
+        body = self.body
+        code = self.code = self.interp.compile(body, getattr(body, "file", ""),
+                                               getattr(body, "line", 1), proc_body=True)
+        self.fn = code.fn
+        return code.fn(nf)
+
+    def check_arity(self, argv: list) -> None:
+        nargs = len(argv) - 1
+        if nargs < self.required or (nargs > self.required + self.optional and not self.has_args):
+            raise TclError(f'wrong # args: should be "{self.usage(S(argv[0]))}"')
 
     def bind(self, V: dict, argv: list) -> None:
         params = self.params
         nargs = len(argv) - 1
-        required = sum(1 for _, d in params if d is None)
-        optional = sum(1 for _, d in params if d is not None and d is not _ARGS)
-        if nargs < required or (nargs > required + optional and not self.has_args):
-            raise TclError(f'wrong # args: should be "{self.usage(S(argv[0]))}"')
+        required = self.required
+        optional = self.optional
         # Jim fills required args first, then optional ones left to right, then args
         opt_avail = min(optional, nargs - required)
         extra = nargs - required - opt_avail

@@ -9,8 +9,8 @@ if TYPE_CHECKING:
 
 
 def install(interp: Interp) -> None:
-    from ocdpy.tcl.commands import control, dicts, info, lists, misc, namespace, strings, text
+    from ocdpy.tcl.commands import control, dicts, info, lists, misc, namespace, scan, strings, text
 
-    for mod in (control, lists, strings, dicts, info, misc, text, namespace):
+    for mod in (control, lists, strings, dicts, info, misc, text, namespace, scan):
         for name, fn in mod.COMMANDS.items():
             interp.cmds[name] = fn

@@ -640,6 +640,8 @@ def cmd_subst(F, argv):
         elif k == "c":
             try:
                 out.append(S(interp.eval_in(F, SrcStr(p[1], getattr(s, "file", ""), p[2]))))
+            except TclReturn as r:
+                out.append(S(r.value))  # Jim substitutes a `return`'s value and goes on
             except TclBreak:
                 break
             except TclContinue:

@@ -44,6 +44,20 @@ def _unset_path(v, keys: list):
     return TclDict(d)
 
 
+def as_library_proc(e: TclError, proc: str, line: int, file: str = "stdlib.tcl") -> TclError:
+    """Make `e` look as if it left a Tcl proc of Jim's library at `file`:`line`.
+
+    Jim writes `dict incr/append/lappend/update/remove/for` as procs in stdlib.tcl, so
+    its traces name them and their source lines; the same positions are kept here.
+    """
+    from ocdpy.tcl.compiler import add_error
+
+    add_error(e, file, line)
+    e.add_trace += 1
+    e.error_proc = proc
+    return e
+
+
 def _var(F, name):
     interp = F.interp
     return interp.get_var_f(F, name) if interp.var_exists_f(F, name) else None
@@ -128,7 +142,12 @@ def cmd_dict(F, argv):
     if sub == "remove":
         if n < 1:
             raise wrong_args(argv, 2, "dictionary ?key ...?")
-        d = dict(dict_of(a[0]))
+        if n == 1:
+            return a[0]
+        try:
+            d = dict(dict_of(a[0]))
+        except TclError as e:
+            raise as_library_proc(e, "dict remove", 166) from None
         for k in a[1:]:
             d.pop(S(k), None)
         return TclDict(d)
@@ -144,11 +163,20 @@ def cmd_dict(F, argv):
             raise wrong_args(argv, 2, "varName key ?increment?" if sub == "incr" else "varName key ?value ...?")
         name = S(a[0])
         cur = _var(F, name)
-        d = dict(dict_of(cur)) if cur is not None else {}
+        base = {"incr": 154, "lappend": 134, "append": 144}[sub]
+        try:
+            d = dict(dict_of(cur)) if cur is not None else {}
+        except TclError as e:
+            raise as_library_proc(e, f"dict {sub}", base + 2) from None
         k = S(a[1])
         if sub == "incr":
-            by = get_int(a[2]) if n > 2 else 1
-            d[k] = wrap(get_int(d[k]) + by) if k in d else by
+            from ocdpy.tcl.commands.util import get_int_expr
+
+            try:
+                by = get_int_expr(interp, F, a[2]) if n > 2 else 1
+                d[k] = wrap(get_int(d[k]) + by) if k in d else by
+            except TclError as e:
+                raise as_library_proc(e, "dict incr", 159) from None
         elif sub == "lappend":
             d[k] = TclList(list(list_of(d.get(k, ""))) + list(a[2:]))
         else:
@@ -163,7 +191,11 @@ def cmd_dict(F, argv):
         if len(names) != 2:
             raise TclError("must have exactly two variable names")
         body = interp.compile_value(a[2]).fn
-        for k, v in list(dict_of(a[1]).items()):
+        try:
+            items = list(dict_of(a[1]).items())
+        except TclError as e:
+            raise as_library_proc(e, "dict for", 176) from None
+        for k, v in items:
             interp.set_var_f(F, S(names[0]), k)
             interp.set_var_f(F, S(names[1]), v)
             try:
@@ -189,14 +221,22 @@ def cmd_dict(F, argv):
         if n < 4 or n % 2 != 0:
             raise wrong_args(argv, 2, "varName ?arg ...? script")
         name = S(a[0])
-        d = dict(dict_of(interp.get_var_f(F, name)))
+        try:
+            d = dict(dict_of(interp.get_var_f(F, name)))
+        except TclError as e:
+            raise as_library_proc(e, "dict update", 109) from None
         pairs = [(S(a[i]), S(a[i + 1])) for i in range(1, n - 1, 2)]
         for k, var in pairs:
             if k in d:
                 interp.set_var_f(F, var, d[k])
             else:
                 interp.unset_var_f(F, var, False)
-        r = interp.eval_in(F, a[-1])
+        try:
+            r = interp.eval_in(F, a[-1])
+        except TclError as e:
+            e.add_trace += 1
+            e.error_proc = "dict update"
+            raise
         for k, var in pairs:
             if interp.var_exists_f(F, var):
                 d[k] = interp.get_var_f(F, var)
@@ -208,6 +248,11 @@ def cmd_dict(F, argv):
 
 
 ARRAY_SUBS = ["exists", "get", "names", "set", "size", "stat", "unset"]
+# subcommand: (usage, most words after arrayName)
+_ARRAY_USAGE = {"exists": ("arrayName", 0), "get": ("arrayName ?pattern?", 1),
+                "names": ("arrayName ?pattern?", 1), "set": ("arrayName list", 1),
+                "size": ("arrayName", 0), "stat": ("arrayName", 0),
+                "unset": ("arrayName ?pattern?", 1)}
 
 
 def cmd_array(F, argv):
@@ -217,8 +262,9 @@ def cmd_array(F, argv):
     sub = S(argv[1])
     if sub not in ARRAY_SUBS:
         raise subcmd_error("array", sub, ARRAY_SUBS)
-    if len(argv) < 3:
-        raise TclError(f'wrong # args: should be "array {sub} arrayName ..."')
+    usage, most = _ARRAY_USAGE[sub]
+    if len(argv) < 3 or len(argv) > 3 + most or (sub == "set" and len(argv) != 4):
+        raise TclError(f'wrong # args: should be "array {sub} {usage}"')
     interp = F.interp
     name = S(argv[2])
     exists = interp.var_exists_f(F, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ocdpy.tcl.commands.util import get_enum, glob_match, wrong_args
 from ocdpy.tcl.errors import TclError
 from ocdpy.tcl.parser import parse
-from ocdpy.tcl.values import S, TclList, get_int
+from ocdpy.tcl.values import S, TclList, get_int, list_of
 
 SUBCOMMANDS = ["alias", "args", "body", "channels", "commands", "complete", "exists", "frame",
                "globals", "hostname", "level", "locals", "nameofexecutable", "patchlevel",
@@ -149,4 +149,56 @@ def cmd_info(F, argv):
     return "not supported"
 
 
-COMMANDS = {"info": cmd_info}
+def live_stacktrace(F, skip: int = 0) -> list:
+    """Jim's `stacktrace`: proc, file, line per live frame, innermost first."""
+    out: list = []
+    f = F
+    for _ in range(skip):
+        if f.level == 0:
+            break
+        f = f.parent
+    while f is not None and f.level > 0:
+        name = S(f.argv[0]) if f.argv else ""
+        out.extend((name, f.call_where[0], f.call_where[1]))
+        f = f.parent
+    return out
+
+
+def cmd_stacktrace(F, argv):
+    if len(argv) > 2:
+        raise wrong_args(argv, 1, "?skip?")
+    # as a Tcl proc in Jim, its own frame is skipped by the `incr skip`
+    return TclList(live_stacktrace(F, get_int(argv[1]) if len(argv) == 2 else 0))
+
+
+def cmd_stackdump(F, argv):
+    if len(argv) != 2:
+        raise wrong_args(argv, 1, "stacktrace")
+    st = list_of(argv[1])
+    lines = []
+    for i in range(len(st) - 3, -1, -3):
+        p, f, ln = S(st[i]), S(st[i + 1]), S(st[i + 2])
+        line = ""
+        if p:
+            line = f"in procedure '{p}' " + ("called " if f else "")
+        if f:
+            line += f'at file "{f}", line {ln}'
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def cmd_error_info(F, argv):
+    if len(argv) not in (2, 3):
+        raise wrong_args(argv, 1, "msg ?stacktrace?")
+    from ocdpy.tcl.errors import format_error
+
+    stack = list(list_of(argv[2])) if len(argv) == 3 else []
+    if not stack:
+        e = F.interp.last_error
+        stack = (list(e.stack) if e is not None else []) + live_stacktrace(F)
+    return format_error(S(argv[1]), stack)
+
+
+COMMANDS = {"info": cmd_info, "stacktrace": cmd_stacktrace, "stackdump": cmd_stackdump,
+            "errorInfo": cmd_error_info}

@@ -13,6 +13,7 @@ from ocdpy.tcl.values import (
     get_double,
     get_index,
     get_int,
+    int_of,
     list_of,
 )
 
@@ -215,6 +216,28 @@ _LSEARCH_OPTS = ["-all", "-bool", "-command", "-exact", "-glob", "-index", "-inl
                  "-nocase", "-not", "-regexp", "-stride"]
 
 
+def list_indices(v: object, idxs: list) -> object:
+    """Follow a path of indexes into nested lists, with Jim_ListIndices' errors."""
+    for ix in idxs:
+        items = list_of(v)
+        n = len(items)
+        i = get_index(ix, n)
+        if i < 0 or i >= n:
+            literal = int_of(S(ix))
+            if literal is None or literal < 0 or literal > n:
+                raise TclError(f'index "{S(ix)}" out of range')
+            raise TclError(f'element {S(ix)} missing from sublist "{S(v)}"')
+        v = items[i]
+    return v
+
+
+def _stride_arg(argv: list, i: int, least: int) -> int:
+    stride = get_int(argv[i])
+    if stride < least:
+        raise TclError(f"stride length must be at least {least}")
+    return stride
+
+
 def cmd_lsearch(F, argv):
     n = len(argv)
     if n < 3:
@@ -222,40 +245,50 @@ def cmd_lsearch(F, argv):
     mode = "-exact"
     all_ = inline = nocase = negate = boolean = False
     index = None
+    stride = 1
     i = 1
     while i < n - 2:
-        o = get_enum(argv[i], _LSEARCH_OPTS)
+        o = get_enum(argv[i], _LSEARCH_OPTS, abbrev=False)
         if o in ("-exact", "-glob", "-regexp"):
             mode = o
         elif o == "-all":
             all_ = True
         elif o == "-inline":
-            inline = True
+            inline, boolean = True, False
         elif o == "-bool":
-            boolean = True
+            boolean, inline = True, False
         elif o == "-nocase":
             nocase = True
         elif o == "-not":
             negate = True
-        elif o == "-index":
+        elif o in ("-index", "-command", "-stride"):
+            if i >= n - 3:
+                raise wrong_args(argv, 1, _LSEARCH_USAGE)
             i += 1
-            index = argv[i]
-        elif o == "-command":
-            i += 1
-            mode = ("-command", argv[i])
+            if o == "-index":
+                index = list_of(argv[i])
+            elif o == "-command":
+                mode = ("-command", argv[i])
+            else:
+                stride = _stride_arg(argv, i, 1)
         i += 1
     items = list_of(argv[-2])
+    if len(items) % stride:
+        raise TclError("list size must be a multiple of the stride length")
     pat = S(argv[-1])
     rx = None
     if mode == "-regexp":
         from ocdpy.tcl.commands.text import compile_re
 
         rx = compile_re(pat, nocase)
-    hits = []
-    for k, it in enumerate(items):
-        s = S(it)
+    hits: list = []
+    for k in range(0, len(items), stride):
         if index is not None:
-            s = S(cmd_lindex(F, ["lindex", it, index]))
+            group = items[k] if stride == 1 else TclList(items[k:k + stride])
+            obj = list_indices(group, index)
+        else:
+            obj = items[k]
+        s = S(obj)
         if mode == "-exact":
             m = (s.lower() == pat.lower()) if nocase else s == pat
         elif mode == "-glob":
@@ -264,17 +297,25 @@ def cmd_lsearch(F, argv):
             m = rx.search(s) is not None
         else:
             r = F.interp.invoke(F, [*list_of(mode[1]), pat, s], F.where)
-            m = get_int(r) == 0 if False else bool(get_int(r))
-        if negate:
-            m = not m
-        if m:
-            if not all_:
-                if boolean:
-                    return 1
-                return it if inline else k
-            hits.append(it if inline else (1 if boolean else k))
-        elif all_ and boolean:
-            hits.append(0)
+            m = bool(get_int(r))
+        if not ((not boolean and m != negate) or (boolean and (m or all_))):
+            continue
+        if boolean:
+            found: object = int(m != negate)
+        elif not inline:
+            found = k
+        elif stride == 1:
+            found = obj  # with -index, Jim returns the element it compared
+        elif all_:
+            # Jim adds the whole group's elements for -all -inline -stride
+            hits.extend(items[k:k + stride])
+            continue
+        else:
+            found = TclList(items[k:k + stride])
+        if not all_:
+            return found
+        if stride == 1:
+            hits.append(found)
     if all_:
         return TclList(hits)
     if boolean:
@@ -295,6 +336,7 @@ def cmd_lsort(F, argv):
     nocase = unique = False
     index = None
     command = None
+    stride = 1
     i = 1
     while i < n - 1:
         o = get_enum(argv[i], _LSORT_OPTS)
@@ -313,18 +355,34 @@ def cmd_lsort(F, argv):
         elif o == "-unique":
             unique = True
         elif o == "-index":
+            if i >= n - 2:
+                raise TclError('"-index" option must be followed by list index')
             i += 1
-            index = argv[i]
+            index = list_of(argv[i])
+            if not index:
+                raise TclError('"-index" option must be followed by list index')
         elif o == "-command":
+            if i >= n - 2:
+                raise TclError('"-command" option must be followed by comparison command')
             i += 1
             command = argv[i]
             kind = "command"
+        elif o == "-stride":
+            if i >= n - 2:
+                raise wrong_args(argv, 1, "?options? list")
+            i += 1
+            stride = _stride_arg(argv, i, 2)
         i += 1
     items = list(list_of(argv[-1]))
+    if stride > 1:
+        if len(items) % stride:
+            raise TclError("list size must be a multiple of the stride length")
+        # Jim sorts the groups as sublists, then flattens them again
+        items = [TclList(items[k:k + stride]) for k in range(0, len(items), stride)]
 
     def key_of(it):
         if index is not None:
-            return cmd_lindex(F, ["lindex", it, index])
+            return list_indices(it, index)
         return it
 
     if kind == "int":
@@ -354,6 +412,8 @@ def cmd_lsort(F, argv):
             continue
         out.append(it)
         last = k
+    if stride > 1:
+        return TclList([x for group in out for x in group.items])
     return TclList(out)
 
 

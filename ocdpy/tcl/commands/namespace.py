@@ -48,7 +48,7 @@ def eval_in_namespace(F, ns: str, script: object) -> object:
     interp = F.interp
     nf = Frame(interp, F.level + 1, F, None, [], ns)
     nf.call_where = F.where
-    if nf.level >= MAX_CALL_DEPTH:
+    if nf.level == MAX_CALL_DEPTH:
         raise TclError("Too many nested calls. Infinite recursion?")
     saved = interp.frame
     interp.frame = nf

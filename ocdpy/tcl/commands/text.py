@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ocdpy.tcl.commands.util import wrong_args
+from ocdpy.tcl.commands.util import get_enum, wrong_args
 from ocdpy.tcl.errors import TclError
-from ocdpy.tcl.values import S, TclList, fmt_double, get_double, get_int, int_of, wrap
+from ocdpy.tcl.values import S, TclList, fmt_double, get_double, get_int, int_of
 
 # ------------------------------------------------------------------ format
 
@@ -34,10 +34,8 @@ def tcl_format(fmt: str, args: list) -> str:
             i = k + 2
             continue
         m = _SPEC.match(fmt, k)
-        if m is None or m.group(6) is None:
-            raise TclError("format string ended in middle of field specifier")
-        pos, flags, width, prec, _size, conv = m.groups()
-        i = m.end()
+        pos, flags, width, prec, _size, conv = m.groups()  # type: ignore[union-attr]
+        i = m.end()  # type: ignore[union-attr]
 
         def take(pos=pos):
             nonlocal argi
@@ -51,6 +49,10 @@ def tcl_format(fmt: str, args: list) -> str:
             argi += 1
             return args[argi - 1]
 
+        if conv is None:
+            # Jim fetches the argument before it notices the missing conversion
+            take()
+            raise TclError("format string ended in middle of field specifier")
         if width == "*":
             width = str(get_int(take()))
             if width.startswith("-"):
@@ -126,209 +128,25 @@ def cmd_format(F, argv):
     return tcl_format(S(argv[1]), list(argv[2:]))
 
 
-# ------------------------------------------------------------------ scan
-
-def _scan(s: str, fmt: str) -> list | None:
-    """Return the converted values (None entries for conversions never reached)."""
-    vals: list = []
-    i = 0
-    j = 0
-    n = len(fmt)
-    ok = True
-    while j < n:
-        c = fmt[j]
-        if c.isspace():
-            while i < len(s) and s[i].isspace():
-                i += 1
-            j += 1
-            continue
-        if c != "%":
-            if not ok or i >= len(s) or s[i] != c:
-                ok = False
-                break
-            i += 1
-            j += 1
-            continue
-        m = re.compile(r"%(\*)?(\d+)?(l|h|L)?([diouxXcsfeEgG\[]|%)").match(fmt, j)
-        if m is None:
-            raise TclError("bad scan conversion character")
-        skip, width, _sz, conv = m.groups()
-        j = m.end()
-        if conv == "%":
-            if i < len(s) and s[i] == "%":
-                i += 1
-                continue
-            ok = False
-            break
-        charset = None
-        if conv == "[":
-            k = j
-            if k < n and fmt[k] == "^":
-                k += 1
-            if k < n and fmt[k] == "]":
-                k += 1
-            k = fmt.find("]", k)
-            if k < 0:
-                raise TclError("unmatched [ in format string")
-            charset = fmt[j:k]
-            j = k + 1
-        if not ok:
-            if not skip:
-                vals.append(None)
-            continue
-        if conv not in "c[":
-            while i < len(s) and s[i].isspace():
-                i += 1
-        if i >= len(s):
-            ok = False
-            if not skip:
-                vals.append(None)
-            continue
-        w = int(width) if width else None
-        end = len(s) if w is None else min(len(s), i + w)
-        seg = s[i:end]
-        val = None
-        if conv == "c":
-            val = ord(s[i])
-            i += 1
-        elif conv == "s":
-            k = 0
-            while k < len(seg) and not seg[k].isspace():
-                k += 1
-            val = seg[:k]
-            i += k
-        elif conv == "[":
-            neg = charset.startswith("^")  # type: ignore[union-attr]
-            body = charset[1:] if neg else charset  # type: ignore[index]
-            rx = re.compile("[" + ("^" if neg else "") + re.escape(body).replace("\\-", "-") + "]*")
-            mm = rx.match(seg)
-            val = mm.group(0) if mm else ""
-            if not val:
-                ok = False
-                vals.append(None) if not skip else None
-                continue
-            i += len(val)
-        elif conv in "dioxXu":
-            pats = {"d": r"[-+]?[0-9]+", "u": r"[-+]?[0-9]+", "o": r"[-+]?[0-7]+",
-                    "x": r"[-+]?(?:0[xX])?[0-9a-fA-F]+", "X": r"[-+]?(?:0[xX])?[0-9a-fA-F]+",
-                    "i": r"[-+]?(?:0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)"}
-            mm = re.match(pats[conv], seg)
-            if not mm:
-                ok = False
-                if not skip:
-                    vals.append(None)
-                continue
-            t = mm.group(0)
-            base = {"d": 10, "u": 10, "o": 8, "x": 16, "X": 16}.get(conv, 0)
-            if base == 0:
-                tt = t.lstrip("+-")
-                base = 16 if tt[:2].lower() == "0x" else (8 if tt.startswith("0") and len(tt) > 1 else 10)
-            val = wrap(int(t, base)) if base != 16 else wrap(int(t.replace("0x", "").replace("0X", ""), 16))
-            i += len(t)
-        else:
-            mm = re.match(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", seg)
-            if not mm:
-                ok = False
-                if not skip:
-                    vals.append(None)
-                continue
-            val = float(mm.group(0))
-            i += len(mm.group(0))
-        if not skip:
-            vals.append(val)
-    if not ok and all(v is None for v in vals) and i >= len(s):
-        return None
-    return vals
-
-
-def cmd_scan(F, argv):
-    if len(argv) < 3:
-        raise wrong_args(argv, 1, "string format ?varName varName ...?")
-    vals = _scan(S(argv[1]), S(argv[2]))
-    names = argv[3:]
-    if not names:
-        if vals is None:
-            return -1
-        return TclList(["" if v is None else v for v in vals])
-    if vals is None:
-        return -1
-    if len(names) != len(vals):
-        raise TclError("different numbers of variable names and field specifiers")
-    count = 0
-    for name, v in zip(names, vals, strict=False):
-        if v is not None:
-            F.interp.set_var_f(F, S(name), v)
-            count += 1
-    return count
-
-
 # ------------------------------------------------------------------ regexp
 
-_CLASSES = {
-    "alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z", "lower": "a-z",
-    "space": " \\t\\n\\r\\f\\v", "xdigit": "0-9a-fA-F", "punct": "!-/:-@\\[-`{-~",
-    "print": " -~", "graph": "!-~", "cntrl": "\\x00-\\x1f\\x7f", "blank": " \\t",
-    "word": "a-zA-Z0-9_",
-}
 _re_cache: dict = {}
 
 
-def _translate(p: str) -> str:
-    out = []
-    i = 0
-    n = len(p)
-    while i < n:
-        c = p[i]
-        if c == "\\" and i + 1 < n:
-            d = p[i + 1]
-            if d in "mMyY":
-                out.append(d)  # Jim's regexp has no word-boundary escapes
-            else:
-                out.append(c + d)
-            i += 2
-            continue
-        if c == "[":
-            j = i + 1
-            buf = ["["]
-            if j < n and p[j] == "^":
-                buf.append("^")
-                j += 1
-            if j < n and p[j] == "]":
-                buf.append("\\]")
-                j += 1
-            while j < n and p[j] != "]":
-                if p.startswith("[:", j):
-                    k = p.find(":]", j + 2)
-                    if k > 0:
-                        buf.append(_CLASSES.get(p[j + 2:k], ""))
-                        j = k + 2
-                        continue
-                ch = p[j]
-                if ch == "[":
-                    buf.append("\\[")
-                elif ch == "\\" and j + 1 < n:
-                    buf.append(p[j:j + 2])
-                    j += 1
-                else:
-                    buf.append(ch)
-                j += 1
-            buf.append("]")
-            out.append("".join(buf))
-            i = j + 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
 def compile_re(pat: str, nocase: bool, line: bool = False):
+    """Compile a Jim regexp (cached); errors use Jim's wording."""
     key = (pat, nocase, line)
     r = _re_cache.get(key)
     if r is None:
-        flags = (re.I if nocase else 0) | (re.M if line else 0) | re.S * (not line)
+        from ocdpy.tcl.jimre import JimRegexError, translate
+
         try:
-            r = re.compile(_translate(pat), flags)
-        except (re.error, RecursionError, OverflowError) as ex:
+            py = translate(pat, line)
+        except JimRegexError as ex:
+            raise TclError(f"couldn't compile regular expression pattern: {ex.args[0]}") from None
+        try:
+            r = re.compile(py, (re.I if nocase else 0) | re.A)
+        except (re.error, RecursionError, OverflowError, MemoryError) as ex:
             raise TclError(f"couldn't compile regular expression pattern: {ex}") from None
         if len(_re_cache) > 500:
             _re_cache.clear()
@@ -337,18 +155,20 @@ def compile_re(pat: str, nocase: bool, line: bool = False):
 
 
 _REGEXP_USAGE = "?-switch ...? exp string ?matchVar? ?subMatchVar ...?"
-_REGEXP_OPTS = ["-all", "-expanded", "-indices", "-inline", "-line", "-nocase", "-start"]
+_REGEXP_OPTS = ["--", "-all", "-indices", "-inline", "-line", "-nocase", "-start"]
 
 
 def cmd_regexp(F, argv):
     n = len(argv)
+    if n < 3:
+        raise wrong_args(argv, 1, _REGEXP_USAGE)
     i = 1
     nocase = all_ = inline = indices = line = False
-    start = 0
+    start_arg = None
     while i < n:
-        a = S(argv[i])
-        if not a.startswith("-"):
+        if not S(argv[i]).startswith("-"):
             break
+        a = get_enum(argv[i], _REGEXP_OPTS, "switch")
         if a == "--":
             i += 1
             break
@@ -362,34 +182,41 @@ def cmd_regexp(F, argv):
             indices = True
         elif a == "-line":
             line = True
-        elif a == "-start" and i + 1 < n:
-            i += 1
-            start = get_int(argv[i])
         else:
-            raise TclError(f'bad switch "{a}": must be --, -all, -indices, -inline, -line, -nocase, or -start')
+            i += 1
+            if i == n:
+                raise wrong_args(argv, 1, _REGEXP_USAGE)
+            start_arg = argv[i]
         i += 1
     if n - i < 2:
         raise wrong_args(argv, 1, _REGEXP_USAGE)
-    rx = compile_re(S(argv[i]), nocase, line)
+    pattern = S(argv[i])
+    rx = compile_re(pattern, nocase, line)
     s = S(argv[i + 1])
     vars_ = argv[i + 2:]
     if inline and vars_:
         raise TclError("regexp match variables not allowed when using -inline")
+    n = len(s)
+    pos = _start_offset(start_arg, n) if start_arg is not None else 0
     matches = []
-    pos = max(start, 0)
-    while pos <= len(s):
+    while True:
         m = rx.search(s, pos)
         if m is None:
             break
         matches.append(m)
-        if not all_:
+        # Jim stops -all after one match of a ^-anchored pattern (without -line)
+        if not all_ or (pattern.startswith("^") and not line) or pos >= n:
             break
-        pos = m.end() + (1 if m.end() == m.start() else 0)
+        pos = m.end() if m.end() != pos else pos + 1
+        if pos >= n:
+            break
 
     def groups(m):
         out = []
-        for g in range(0, rx.groups + 1):
-            if indices:
+        for g in range(0, (rx.groups + 1) if inline else len(vars_)):
+            if g > rx.groups:
+                out.append(TclList([-1, -1]) if indices else "")
+            elif indices:
                 a, b = m.span(g)
                 out.append(TclList([a, b - 1]) if a >= 0 else TclList([-1, -1]))
             else:
@@ -402,15 +229,26 @@ def cmd_regexp(F, argv):
         for m in matches:
             items.extend(groups(m))
         return TclList(items)
-    if not all_ or vars_:
-        if matches and vars_:
-            gs = groups(matches[-1])
-            for k, name in enumerate(vars_):
-                F.interp.set_var_f(F, S(name), gs[k] if k < len(gs) else "")
-        elif vars_:
-            for name in vars_:
-                F.interp.set_var_f(F, S(name), TclList([-1, -1]) if indices else "")
-    return len(matches) if all_ else int(bool(matches))
+    if all_:
+        return len(matches)  # Jim only counts; match variables are left alone
+    if matches:
+        for name, v in zip(vars_, groups(matches[0]), strict=False):
+            F.interp.set_var_f(F, S(name), v)
+        return 1
+    return 0
+
+
+def _start_offset(v: object, n: int) -> int:
+    """Jim's -start index: negative and end-relative count from the end."""
+    s = S(v)
+    off = int_of(s)
+    if off is None:
+        from ocdpy.tcl.values import get_index
+
+        off = get_index(v, n + 1)
+    elif off < 0:
+        off += n + 1
+    return min(max(off, 0), n)
 
 
 def _subspec(spec: str):
@@ -512,4 +350,4 @@ def cmd_regsub(F, argv):
     return result
 
 
-COMMANDS = {"format": cmd_format, "scan": cmd_scan, "regexp": cmd_regexp, "regsub": cmd_regsub}
+COMMANDS = {"format": cmd_format, "regexp": cmd_regexp, "regsub": cmd_regsub}
