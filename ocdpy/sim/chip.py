@@ -345,6 +345,8 @@ class SimChip:
             offset = addr - base
             if device is flashctl and flashctl.stall_on_read(offset):
                 flashctl.wait_idle()
+            if size == 4 and not offset & 3:
+                return device.read_reg(offset)
             return device.read(offset, size)
 
         return read
@@ -355,7 +357,11 @@ class SimChip:
             if self._fixups:
                 self._apply_fixups()
             device, base = pages[addr >> 10]
-            device.write(addr - base, size, value & ((1 << (8 * size)) - 1))
+            offset = addr - base
+            if size == 4 and not offset & 3:
+                device.write_reg(offset, value & 0xFFFFFFFF, 0xFFFFFFFF)
+            else:
+                device.write(offset, size, value & ((1 << (8 * size)) - 1))
 
         return write
 
@@ -724,10 +730,11 @@ class SimChip:
         """Flash cells changed: translated code there (and at the alias) is stale."""
         lo = addr - FLASH_BASE
         hi = lo + length
-        if self._dirty_code is None:
+        dirty = self._dirty_code
+        if dirty is None:
             self._dirty_code = (lo, hi)
-        else:
-            self._dirty_code = (min(lo, self._dirty_code[0]), max(hi, self._dirty_code[1]))
+        elif lo < dirty[0] or hi > dirty[1]:
+            self._dirty_code = (min(lo, dirty[0]), max(hi, dirty[1]))
         if not self._running_core:
             self._flush_code()
 

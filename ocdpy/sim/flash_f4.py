@@ -94,12 +94,14 @@ class F4Flash(FlashController):
             self.optcr = self.options | (self.optcr & OPTCR_LOCK)
 
     def read_reg(self, offset: int) -> int:
-        self._sync_options()
+        if self.pending_options is not None:
+            self._sync_options()
+        if offset == 0x0C:
+            if self.now() < self.busy_until:
+                return self.errors | SR_BSY
+            return self.errors | (SR_EOP if self.eop else 0)
         if offset == 0x00:
             return self.acr
-        if offset == 0x0C:
-            sr = self.errors | (SR_EOP if self.eop and not self.busy() else 0)
-            return sr | (SR_BSY if self.busy() else 0)
         if offset == 0x10:
             return self.cr | (CR_LOCK if self.keys.locked else 0)
         if offset == 0x14:
@@ -111,8 +113,11 @@ class F4Flash(FlashController):
 
     def write_reg(self, offset: int, value: int, mask: int) -> None:
         addr = self.base_addr + offset
-        self._sync_options()
-        if offset == 0x00:
+        if self.pending_options is not None:
+            self._sync_options()
+        if offset == 0x10:
+            self._write_cr(value, mask)
+        elif offset == 0x00:
             self.acr = (self.acr & ~mask) | (value & mask & 0x1F07)
         elif offset == 0x04:
             self.keys.write(value, addr)
@@ -123,8 +128,6 @@ class F4Flash(FlashController):
             if clear & SR_EOP:
                 self.eop = False
             self.errors &= ~(clear & SR_ERRORS)
-        elif offset == 0x10:
-            self._write_cr(value, mask)
         elif offset == 0x14:
             self._write_optcr(value, mask)
 
@@ -209,16 +212,24 @@ class F4Flash(FlashController):
         return True
 
     def write_flash(self, addr: int, size: int, value: int, from_cpu: bool) -> bytes:
+        # Hot path of every flash loader: kept flat on purpose.
+        chip = self.chip
+        now = chip._run_t0 + chip._stall if chip._running_core else chip.clock.now
+        if now < self.busy_until:
+            chip.stall_until(self.busy_until)
+            now = self.busy_until
         offset = addr - self.flash.base
-        if self.now() < self.busy_until:
-            self.chip.stall_until(self.busy_until)
-        old = self.flash.read(offset, size)
+        view = self.flash.view
+        old = bytes(view[offset : offset + size])
         protected = not (self.options >> (16 + self._sector_by_16k[offset >> 14])) & 1
         if not self._check_program(addr, size, protected or self.read_protected()):
             return old
         new = (int.from_bytes(old, "little") & value).to_bytes(size, "little")
-        self.program(offset, new)
-        self.start_op(self.timing.program, "flash_programs")
+        view[offset : offset + size] = new
+        chip.flash_changed(addr, size)
+        self.busy_until = now + self.timing.program
+        counters = chip.stats.counters
+        counters["flash_programs"] = counters.get("flash_programs", 0) + 1
         self.eop = bool(self.cr & CR_EOPIE)
         return new
 

@@ -18,6 +18,7 @@ class MemoryBlock:
         self.size = size
         self.buf = ctypes.create_string_buffer(bytes([fill]) * size, size)
         self.address = ctypes.addressof(self.buf)
+        self.view = memoryview(self.buf).cast("B")  # slicing it is the cheapest access
 
     @property
     def end(self) -> int:
@@ -27,10 +28,10 @@ class MemoryBlock:
         return self.base <= addr and addr + length <= self.end
 
     def read(self, offset: int, length: int) -> bytes:
-        return ctypes.string_at(self.address + offset, length)
+        return bytes(self.view[offset : offset + length])
 
     def write(self, offset: int, data: bytes) -> None:
-        ctypes.memmove(self.address + offset, data, len(data))
+        self.view[offset : offset + len(data)] = data
 
     def read_u32(self, offset: int) -> int:
         return int.from_bytes(self.read(offset, 4), "little")
