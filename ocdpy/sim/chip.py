@@ -724,7 +724,10 @@ class SimChip:
     # memory paths -------------------------------------------------------------------------
 
     def _ram_written(self, addr: int, length: int) -> None:
-        self.core.invalidate_code(addr, length)
+        # Only writes from outside a run can change code the core already translated;
+        # the core's own stacking writes during a run must not touch Unicorn's caches.
+        if not self._running_core:
+            self.core.invalidate_code(addr, length)
 
     def flash_changed(self, addr: int, length: int) -> None:
         """Flash cells changed: translated code there (and at the alias) is stale."""

@@ -34,6 +34,7 @@ from .helpers import (
     SEL_XPSR,
     VC_CORERESET,
     Probe,
+    assemble,
     blinky,
     chip_with,
     symbols,
@@ -269,3 +270,49 @@ def test_connect_under_reset_with_vector_catch() -> None:
     chip.set_nrst(False)
     assert probe.halted()
     assert probe.reg(SEL_PC) == struct.unpack_from("<I", blinky("stm32f407vg"), 4)[0] & ~1
+
+
+def test_svc_enters_its_handler_and_returns() -> None:
+    code = assemble("""
+        movs r0, #1
+        movs r4, #0
+        svc #3
+        adds r0, #10
+        b .
+    svc_handler:
+        adds r4, #2
+        movs r0, #99               @ r0-r3 come back from the stacked frame
+        mrs r5, ipsr
+        bx lr
+    """)
+    image = bytearray(vector_image(0x20005000, code))
+    handler = 0x08000040 + code.index(bytes.fromhex("0234"))  # adds r4, #2
+    image[11 * 4 : 11 * 4 + 4] = struct.pack("<I", handler | 1)
+    chip = chip_with("stm32f103c8", bytes(image))
+    chip.advance(0.001)
+    probe = Probe(chip)
+    probe.halt()
+    assert probe.reg(4) == 2  # the handler ran
+    assert probe.reg(5) == 11  # IPSR inside the handler: SVCall
+    assert probe.reg(0) == 11  # unstacked r0, then the code after SVC
+    assert probe.reg(SEL_XPSR) & 0x1FF == 0  # back in thread mode
+    assert probe.reg(SEL_MSP) == 0x20005000  # frame popped
+
+
+def test_bit_band_alias_sets_and_reads_single_bits() -> None:
+    code = assemble("""
+        ldr r1, =0x22000000 + (0x100 * 32) + (5 * 4)   @ bit 5 of 0x20000100
+        movs r0, #1
+        str r0, [r1]
+        ldr r2, =0x20000100
+        ldr r3, [r2]
+        ldr r4, [r1]
+        b .
+        .pool
+    """)
+    chip = chip_with("stm32f407vg", vector_image(0x20020000, code))
+    chip.advance(0.001)
+    probe = Probe(chip)
+    probe.halt()
+    assert probe.reg(3) == 1 << 5
+    assert probe.reg(4) == 1
