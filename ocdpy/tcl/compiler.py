@@ -14,16 +14,23 @@ JimAddErrorToStack does, so stack traces match jimsh's.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from ocdpy.tcl import ops
 from ocdpy.tcl.errors import TclBreak, TclContinue, TclError, TclReturn
-from ocdpy.tcl.exprparse import parse_expr
 from ocdpy.tcl.parser import Word, parse
 from ocdpy.tcl.values import INT_MAX, INT_MIN, S, SrcStr, list_of, wrap
 
+TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
+
 if TYPE_CHECKING:
     from ocdpy.tcl.interp import Interp
+
+def parse_expr(src: str, line: int = 1) -> tuple:
+    """Parse an expression (the parser module loads on the first expression)."""
+    from ocdpy.tcl.exprparse import parse_expr as parse
+
+    return parse(src, line)
+
 
 _SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_INLINE_DEPTH = 12

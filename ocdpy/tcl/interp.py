@@ -8,8 +8,6 @@ plain `fn(interp, argv: list[str])` into that form.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TextIO
 
 from ocdpy.tcl.compiler import Code, Var, add_error, compile_expr, compile_script
 from ocdpy.tcl.errors import (
@@ -23,6 +21,12 @@ from ocdpy.tcl.errors import (
     TclReturn,
 )
 from ocdpy.tcl.values import S, SrcStr, TclDict, dict_of, get_int, list_of, wrap
+
+TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TextIO
 
 MAX_CALL_DEPTH = 1000
 MAX_EVAL_DEPTH = 2000

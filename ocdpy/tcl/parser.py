@@ -20,7 +20,9 @@ _WORD_END = set(" \t\r\f\n;")
 # a run of plain characters in a bare word / inside quotes
 _BARE_RUN = re.compile(r'[^\\$\[ \t\r\f\n;]+')
 _QUOTE_RUN = re.compile(r'[^\\$\["\n]+')
-_VARNAME = re.compile(r"(?:[A-Za-z0-9_\x80-\U0010FFFF]+|::+)+")
+# letters, digits, _ and any non-ASCII character (as a negated class: a range up to
+# U+10FFFF costs milliseconds to compile at start-up)
+_VARNAME = re.compile(r"(?:[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+|::+)+")
 _BRACE_SCAN = re.compile(r"[\\{}]")
 
 
