@@ -2,14 +2,21 @@
 
     ocdpy [-s dir]... [-f file]... [-c command]... [-d[N]] [-l logfile]
 
-Each `-f` runs as `script file`, each `-c` as a command line, in the order given; with
-neither, `openocd.cfg` in the current directory is run. Unless a command shut the
-session down, `init` runs afterwards and the servers start. Exit codes follow OpenOCD:
-0 after a clean shutdown, 1 after an error, 255 after `-h`.
+Each `-f FILE` runs as `script {FILE}` and each `-c` as a command line, in the order
+given; with neither, `openocd.cfg` in the current directory is run (as OpenOCD does,
+its absence is reported and startup goes on). `-d` and `-l` act when they are read.
+Unless a command shut the session down, `init` runs afterwards and the servers start.
+Exit codes follow OpenOCD: 0 after a clean shutdown or `--version`, 1 after an error,
+255 after `--help`.
+
+Strings are handled as OpenOCD's Tcl does, one character per byte: arguments are
+taken as their bytes and log lines are written as bytes, so names in UTF-8 come out as
+they went in.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass, field
 
@@ -40,11 +47,17 @@ class UsageError(Exception):
 class Options:
     help: bool = False
     version: bool = False
-    debug_level: int | None = None
-    log_output: str | None = None
-    search_dirs: list[str] = field(default_factory=list)
-    # ("f", path) or ("c", command), in command-line order
-    steps: list[tuple[str, str]] = field(default_factory=list)
+    # In command-line order: ("f", path), ("c", command), ("s", dir), ("d", level or
+    # None), ("l", file). -s/-d/-l act while the line is read, -f/-c after it.
+    items: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        return [(k, v or "") for k, v in self.items if k in ("f", "c")]
+
+    @property
+    def search_dirs(self) -> list[str]:
+        return [v or "" for k, v in self.items if k == "s"]
 
 
 def parse_args(argv: list[str]) -> Options:
@@ -54,20 +67,27 @@ def parse_args(argv: list[str]) -> Options:
     while i < len(argv):
         arg = argv[i]
         i += 1
+        if arg == "--":
+            if i < len(argv):
+                raise UsageError(f"Unexpected command line argument: {argv[i]}")
+            break
         if arg.startswith("--"):
             name, eq, value = arg.partition("=")
             matches = [k for k in _LONG if k.startswith(name)]
             if name in _LONG:
                 matches = [name]
             if len(matches) != 1:
-                kind = "ambiguous" if matches else "unrecognized"
-                raise UsageError(f"option '{arg}' is {kind}" if matches else f"unrecognized option '{arg}'")
+                if matches:
+                    raise UsageError(f"option '{name}' is ambiguous")
+                raise UsageError(f"unrecognized option '{name}'")
             letter = _LONG[matches[0]]
             if letter in _TAKES_ARG and not eq:
                 if i >= len(argv):
-                    raise UsageError(f"option '{name}' requires an argument")
+                    raise UsageError(f"option '{matches[0]}' requires an argument")
                 value = argv[i]
                 i += 1
+            elif letter in ("h", "v") and eq:
+                raise UsageError(f"option '{matches[0]}' doesn't allow an argument")
             _apply(opts, letter, value if (eq or letter in _TAKES_ARG) else None)
         elif arg.startswith("-") and len(arg) > 1:
             j = 1
@@ -92,8 +112,7 @@ def parse_args(argv: list[str]) -> Options:
                     continue
                 raise UsageError(f"invalid option -- '{letter}'")
         else:
-            # OpenOCD ignores stray words; say so rather than silently drop them.
-            raise UsageError(f"unexpected argument '{arg}' (use -f FILE or -c COMMAND)")
+            raise UsageError(f"Unexpected command line argument: {arg}")
     return opts
 
 
@@ -102,92 +121,105 @@ def _apply(opts: Options, letter: str, value: str | None) -> None:
         opts.help = True
     elif letter == "v":
         opts.version = True
-    elif letter == "d":
-        if value is None:
-            opts.debug_level = 3
-        else:
-            try:
-                opts.debug_level = int(value, 0)
-            except ValueError:
-                raise UsageError(f"invalid debug level '{value}'") from None
-    elif letter == "l":
-        opts.log_output = value
-    elif letter == "s":
-        opts.search_dirs.append(value or "")
-    elif letter in ("f", "c"):
-        opts.steps.append((letter, value or ""))
+    else:
+        opts.items.append((letter, value))
+
+
+def _byte_string(arg: str) -> str:
+    """An argument as Tcl sees it: its bytes, one character each."""
+    return arg.encode("utf-8", "surrogateescape").decode("latin-1")
+
+
+def console_stream() -> io.TextIOWrapper:
+    """stderr that writes each character as one byte (the Tcl string model)."""
+    return io.TextIOWrapper(sys.stderr.buffer, encoding="latin-1", errors="replace",
+                            line_buffering=True, write_through=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ocdpy import __version__
+    from ocdpy import __version__, log
 
     args = sys.argv[1:] if argv is None else argv
+    args = [_byte_string(a) for a in args]
+    try:
+        stream = console_stream()
+    except (AttributeError, io.UnsupportedOperation):
+        stream = None  # stderr without bytes (embedded use): write text
+    log.set_output(stream)
     try:
         opts = parse_args(args)
     except UsageError as e:
-        sys.stderr.write(f"ocdpy: {e}\n")
-        sys.stderr.write("Error: bad command line; see 'ocdpy --help'\n")
+        log.user(BANNER.format(version=__version__))
+        log.error(f"{e}; see 'ocdpy --help'")
         return 1
-
-    sys.stderr.write(BANNER.format(version=__version__) + "\n")
+    log.user(BANNER.format(version=__version__))
     if opts.help:
-        sys.stderr.write(HELP)
+        log.user_partial(HELP)
         return 255
     if opts.version:
         return 0
-    return run(opts)
+    return run(opts, stream)
 
 
-def run(opts: Options) -> int:
+def run(opts: Options, stream=None) -> int:
+    """Run the files and commands of `opts`, then init and serve; the exit code."""
     from ocdpy import log
-    from ocdpy.session import Session, ShutdownRequested
+    from ocdpy.errors import OcdError
+    from ocdpy.session import Session, ShutdownRequested, report_tcl_error
     from ocdpy.tcl import TclError, TclExit
 
-    if opts.debug_level is not None:
-        log.set_level(opts.debug_level)
-    if opts.log_output:
-        try:
-            log.set_output(open(opts.log_output, "w", encoding="utf-8"))  # noqa: SIM115
-        except OSError as e:
-            sys.stderr.write(f"Error: cannot open log file {opts.log_output}: {e.strerror}\n")
-            return 1
-
-    session = Session(search_dirs=opts.search_dirs)
-    steps = opts.steps or [("f", "openocd.cfg")]
+    session = Session()
+    session.console_stream = stream
+    for kind, value in opts.items:
+        if kind == "s":
+            session.user_search_dirs.append(value or "")
+        elif kind == "d":
+            _run_early(session, f"debug_level {value if value is not None else 3}")
+        elif kind == "l" and value:
+            _run_early(session, f"log_output {{{value}}}")
+    steps = opts.steps
     try:
+        if not steps:
+            # OpenOCD reports a missing openocd.cfg and goes on to init.
+            try:
+                _print_result(session.run_script("openocd.cfg"))
+            except TclError as e:
+                report_tcl_error(e)
         for kind, value in steps:
             try:
                 if kind == "f":
-                    session.run_script(value)
+                    result = session.run_script(value)
                 else:
                     result = session.run_command(value)
-                    if result:
-                        log.user(result)
+                _print_result(result)
             except ShutdownRequested:
                 break
             except TclError as e:
                 if session.shutdown_requested:
                     break
-                report_error(e)
+                report_tcl_error(e)
+                session.shutdown()
+                return 1
+            except OcdError as e:
+                log.error(e.message)
                 session.shutdown()
                 return 1
             if session.shutdown_requested:
                 break
-        if not session.shutdown_requested:
+        if not session.shutdown_requested and session.config.servers.init_at_startup:
             try:
                 session.init()
+            except ShutdownRequested:
+                pass
             except TclError as e:
-                report_error(e)
+                report_tcl_error(e)
                 session.shutdown()
                 return 1
-            except Exception as e:  # noqa: BLE001 - one Error line, never a traceback
-                from ocdpy.errors import OcdError
-
-                if not isinstance(e, OcdError):
-                    raise
+            except OcdError as e:
                 log.error(e.message)
                 session.shutdown()
                 return 1
+        if not session.shutdown_requested:
             serve(session)
     except TclExit as e:
         session.shutdown()
@@ -199,24 +231,31 @@ def run(opts: Options) -> int:
     return 1 if session.shutdown_error else 0
 
 
+def _run_early(session, line: str) -> None:
+    """-d and -l run their commands while the command line is read."""
+    from ocdpy.session import report_tcl_error
+    from ocdpy.tcl import TclError
+
+    try:
+        session.run_command(line)
+    except TclError as e:
+        report_tcl_error(e)
+
+
+def _print_result(result: str) -> None:
+    from ocdpy import log
+
+    if result:
+        log.user(result)
+
+
 def serve(session) -> None:
     """Run the servers until shutdown. The servers are not built yet: say so and stop."""
     from ocdpy import log
 
-    log.info("ocdpy has no telnet/Tcl/GDB servers yet; add -c shutdown to your command line")
+    log.info("ocdpy has no telnet/Tcl/GDB servers yet; stopping after init "
+             "(add -c shutdown to a configuration check to skip this line)")
     session.shutdown_requested = True
-
-
-def report_error(e) -> None:
-    """Print a Tcl error as OpenOCD does: `file:line: Error: message` and the trace."""
-    from ocdpy import log
-
-    if getattr(e, "file", None):
-        text = e.format_trace()
-    else:
-        text = f"Error: {e.result}"
-    for line in text.rstrip("\n").split("\n"):
-        log.user(line)
 
 
 if __name__ == "__main__":

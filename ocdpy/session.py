@@ -1,29 +1,51 @@
-"""One debugging session: the Tcl interpreter, the command registry and the hardware
-objects, moving through OpenOCD's phases config -> init -> exec -> shutdown.
+"""One debugging session: the Tcl interpreter, the command registry, the configuration
+declared by scripts, moving through OpenOCD's phases config -> init -> exec -> shutdown.
 
 The command line, the telnet/Tcl/GDB servers and tests all drive a Session. Command
-modules register themselves here; subsystems that must act at `init` (adapter,
-transport, DAPs, targets, flash) add init steps, which run in the order OpenOCD runs
-them.
+modules register themselves here; ocdpy's own startup procs (cfg/startup/) are loaded
+as OpenOCD loads its embedded startup.tcl. `init` runs OpenOCD's sequence: the
+init_targets / init_target_events / init_board hooks, the adapter, the transport, the
+DAPs, target examination, flash, then the post-init commands.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import re
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 
 from ocdpy import log
-from ocdpy.commands.registry import CommandSpec, Registry, module_specs
+from ocdpy.commands.registry import CommandMode, CommandSpec, Registry, module_specs
 from ocdpy.resources import cfg_dir
+from ocdpy.target.config import Configuration
 
-# Command modules loaded into every session, in registration order.
-COMMAND_MODULES = ("ocdpy.commands.core",)
+# Command modules loaded into every session, in registration order. The generic table
+# of OpenOCD's commands comes first so the Python implementations replace its entries.
+COMMAND_MODULES = (
+    "ocdpy.commands.core",
+    "ocdpy.commands.adapter",
+    "ocdpy.commands.transport",
+    "ocdpy.commands.dap",
+    "ocdpy.commands.target",
+    "ocdpy.commands.flash",
+    "ocdpy.commands.server",
+    "ocdpy.commands.trace",
+)
 
-# Startup scripts (ours, in cfg/startup/) sourced after the Python commands exist.
-STARTUP_SCRIPTS = ()
+# ocdpy's startup procs, loaded in this order as "embedded:startup.tcl" (OpenOCD's name
+# for its built-in script, so errors raised inside them are reported at the same place).
+STARTUP_SCRIPTS = ("helper.tcl", "jtag.tcl", "target.tcl", "server.tcl", "flash.tcl")
+STARTUP_NAME = "embedded:startup.tcl"
+_LINE_MARK = re.compile(r"^#@line (\d+)$", re.M)
+
+# Adapter drivers ocdpy drives, and where their implementation lives (imported at init).
+ADAPTER_IMPLEMENTATIONS = {
+    "hla": "ocdpy.adapter.stlink",
+    "st-link": "ocdpy.adapter.stlink",
+}
+SUPPORTED_ADAPTERS = "ST-Link (adapter driver hla with hla_layout stlink, or adapter driver st-link)"
 
 
 class ShutdownRequested(Exception):
@@ -52,6 +74,21 @@ def installed_openocd_scripts() -> list[str]:
     return out
 
 
+def user_script_dirs() -> list[str]:
+    """The per-user directories OpenOCD searches: $XDG_CONFIG_HOME/openocd (or
+    ~/.config/openocd) and ~/.openocd."""
+    dirs = []
+    home = os.environ.get("HOME")
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    if xdg:
+        dirs.append(os.path.join(xdg, "openocd"))
+    elif home:
+        dirs.append(os.path.join(home, ".config", "openocd"))
+    if home:
+        dirs.append(os.path.join(home, ".openocd"))
+    return dirs
+
+
 class Session:
     def __init__(
         self,
@@ -62,10 +99,22 @@ class Session:
 
         self.interp = Interp()
         self.registry = Registry(self)
+        self.config = Configuration()
+        self.command_mode = CommandMode.CONFIG
         self.initialized = False
+        self.init_started = False
         self.shutting_down = False
         self.shutdown_requested = False
         self.shutdown_error = False
+        # The adapter object of a driver that ocdpy implements, once `init` opened it.
+        self.adapter: object | None = None
+        # One-time steps of `init` (OpenOCD runs each at most once per process).
+        self.targets_initialized = False
+        self.flash_initialized = False
+        # OpenOCD remembers across targets whether an xtensa target was given a DAP.
+        self.xtensa_dap_configured = False
+        # Banks a flash driver declares beside the one named (at91sam7 with geometry).
+        self.pending_flash_banks: list = []
         # `-s` dirs and add_script_search_dir, in the order given; searched first.
         self.user_search_dirs: list[str] = list(search_dirs or [])
         # OCDPY_NO_OPENOCD_SCRIPTS=1 keeps an installed OpenOCD tree out of the search,
@@ -76,14 +125,23 @@ class Session:
         # Help and usage for commands written in Tcl (add_help_text / add_usage_text).
         self.help_texts: dict[str, tuple[str, str]] = {}
         self.help_hidden: set[str] = set()
+        # What later layers add: steps run by `init` after the adapter is open, hooks
+        # after init, and hooks run at shutdown (last added first).
         self.init_steps: list[tuple[str, Callable[[], None]]] = []
         self.post_init_hooks: list[Callable[[], None]] = []
         self.shutdown_hooks: list[Callable[[], None]] = []
+        # Where plain log lines go when `log_output default` is given (the CLI sets its
+        # byte-preserving stderr here).
+        self.console_stream = None
         self.interp.source_resolver = self._resolve_source
+        from ocdpy.commands import table
+
+        self.registry.add_all(table.specs("core"))
+        # Exec-phase commands exist from the start, so using one before `init` says so.
+        self.registry.add_all(table.specs("exec"))
         for name in COMMAND_MODULES:
             self.load_command_module(name)
-        for script in STARTUP_SCRIPTS:
-            self.interp.source(str(cfg_dir() / "startup" / script))
+        self.load_startup_scripts()
 
     # -- commands -------------------------------------------------------------------
 
@@ -97,6 +155,35 @@ class Session:
     def add_command(self, spec: CommandSpec) -> None:
         self.registry.add(spec)
 
+    def show_usage(self, name: str) -> None:
+        """What OpenOCD prints after a syntax error: `usage NAME`."""
+        for line in self.registry.help_lines(name, show_help=False):
+            log.user(line)
+
+    # -- startup scripts ------------------------------------------------------------
+
+    def load_startup_scripts(self) -> None:
+        """Run cfg/startup/*.tcl as OpenOCD's embedded startup script.
+
+        A line `#@line N` (a comment to Tcl) says that the next line is line N of
+        "embedded:startup.tcl", so a proc that raises an error there reports the same
+        `embedded:startup.tcl:N` location OpenOCD reports."""
+        base = cfg_dir() / "startup"
+        line = 1
+        for name in STARTUP_SCRIPTS:
+            text = (base / name).read_bytes().decode("latin-1")
+            pos = 0
+            for m in _LINE_MARK.finditer(text):
+                chunk = text[pos:m.start()]
+                if chunk.strip():
+                    self.interp.eval(chunk, filename=STARTUP_NAME, line=line)
+                line = int(m.group(1))
+                pos = m.end() + 1
+            chunk = text[pos:]
+            if chunk.strip():
+                self.interp.eval(chunk, filename=STARTUP_NAME, line=line)
+            line += chunk.count("\n")
+
     # -- scripts ------------------------------------------------------------------------
 
     def search_dirs(self) -> list[str]:
@@ -104,21 +191,22 @@ class Session:
         env = os.environ.get("OPENOCD_SCRIPTS")
         if env:
             dirs += [d for d in env.split(os.pathsep) if d]
+        dirs += user_script_dirs()
         dirs.append(str(cfg_dir()))
         if self.use_installed_openocd:
             dirs += installed_openocd_scripts()
         return dirs
 
     def find_script(self, name: str) -> str | None:
-        """OpenOCD's find: the name as given if it exists, else the first search dir
-        holding it."""
-        if os.path.isabs(name):
-            return name if os.path.isfile(name) else None
-        if os.path.isfile(name):
+        """OpenOCD's find_file: the name as given if it can be read, else the first
+        search dir holding it."""
+        if _readable(name):
             return name
+        if os.path.isabs(name):
+            return None
         for d in self.search_dirs():
-            path = os.path.join(d, name)
-            if os.path.isfile(path):
+            path = f"{d}/{name}"
+            if _readable(path):
                 return path
         return None
 
@@ -126,9 +214,9 @@ class Session:
         # `source` takes the name as given (relative to the cwd), as OpenOCD's does.
         return name
 
-    def run_script(self, name: str) -> None:
-        """`-f name` / `script name`: find the file and run it at global level."""
-        self.interp.call("script", name)
+    def run_script(self, name: str) -> str:
+        """`-f name`: run `script {name}` at global level, as OpenOCD does."""
+        return self.interp.eval(f"script {{{name}}}")
 
     def run_command(self, line: str) -> str:
         """Run one command line (`-c`, a console line) at global level; returns its result."""
@@ -140,18 +228,35 @@ class Session:
         self.init_steps.append((name, fn))
 
     def init(self) -> None:
-        if self.initialized:
+        """OpenOCD's `init`: run once; a failure leaves the session unusable, as there."""
+        if self.init_started:
             return
-        for _name, step in self.init_steps:
-            step()
+        self.init_started = True
+        from ocdpy.commands import init_sequence
+
+        init_sequence.run(self)
         self.initialized = True
+        self.command_mode = CommandMode.EXEC
         for hook in self.post_init_hooks:
             hook()
+
+    def run_hook_proc(self, name: str) -> bool:
+        """Run a startup hook proc (init_targets, _run_post_init_commands, ...) as its
+        own command line: an error is reported, as OpenOCD's command_run_line does."""
+        from ocdpy.tcl import TclError
+
+        try:
+            self.interp.eval(name)
+        except TclError as e:
+            report_tcl_error(e)
+            return False
+        return True
 
     def request_shutdown(self, error: bool = False) -> None:
         """The `shutdown` command: stop running further commands, then shut down."""
         log.user("shutdown command invoked")
         self.shutdown_requested = True
+        self.run_hook_proc("_run_pre_shutdown_commands")
         self.shutdown_error = self.shutdown_error or error
         raise ShutdownRequested(error)
 
@@ -164,3 +269,28 @@ class Session:
                 hook()
             except Exception as e:  # noqa: BLE001 - shutdown must finish whatever fails
                 log.debug(f"shutdown hook failed: {e}")
+
+
+def report_tcl_error(e) -> None:
+    """Print a Tcl error as OpenOCD does: `file:line: Error: message` and the trace, or
+    for a command typed without a file, the message alone as an `Error:` line."""
+    text = format_tcl_error(e)
+    if text:
+        for line in text.split("\n"):
+            log.user(line)
+
+
+def format_tcl_error(e) -> str:
+    """The text of an uncaught Tcl error: `file:line: Error: message` and the trace
+    (Jim's shape, which OpenOCD prints), or `Error: message` when no file is involved
+    (a `-c` command or a console line)."""
+    text = e.format_trace()
+    stack = getattr(e, "stack", None) or []
+    located = len(stack) >= 3 and str(stack[1]) != ""
+    if not located and e.result:
+        text = "Error: " + text
+    return text
+
+
+def _readable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.R_OK)

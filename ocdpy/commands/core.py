@@ -1,4 +1,8 @@
-"""Commands every session has: script search, help, logging, init and shutdown."""
+"""Commands every session has: script search, help, logging, init and shutdown.
+
+`find` and `script` are Tcl procs in cfg/startup/helper.tcl (as in OpenOCD); they use
+`ocd_find` from here.
+"""
 
 from __future__ import annotations
 
@@ -8,171 +12,178 @@ import time
 from ocdpy import __version__, log
 from ocdpy.commands.registry import (
     CommandContext,
+    CommandFailed,
     CommandMode,
     CommandSyntaxError,
     command,
     parse_uint,
 )
-from ocdpy.errors import CommandError
+from ocdpy.tcl import TclError
 
 
-@command("find", usage="<file>", help="Print the full path of a file found by the script search rules.")
-@command("ocd_find", usage="<file>", help="Like find: the full path of a script file.")
-def find(ctx: CommandContext, args: list[str]) -> str:
+@command("ocd_find", usage="file", help="Print the full path of a file found by the script search rules.")
+def ocd_find(ctx: CommandContext, args: list[str]) -> str:
     if len(args) != 1:
-        raise CommandSyntaxError()
+        raise TclError("")
     path = ctx.session.find_script(args[0])
     if path is None:
-        raise CommandError(f"Can't find {args[0]}")
+        raise TclError("")
     return path
-
-
-@command("script", usage="<file>", help="Find a script file and run it.")
-def script(ctx: CommandContext, args: list[str]) -> str:
-    if len(args) != 1:
-        raise CommandSyntaxError()
-    path = ctx.session.find_script(args[0])
-    if path is None:
-        raise CommandError(f"Can't find {args[0]}")
-    return ctx.interp.source(path) or ""
 
 
 @command(
     "add_script_search_dir",
-    usage="[directory]",
+    usage="<directory>",
     help="Add a directory to the script search path (searched before the defaults).",
 )
 def add_script_search_dir(ctx: CommandContext, args: list[str]) -> None:
     if len(args) != 1:
         raise CommandSyntaxError()
     ctx.session.user_search_dirs.append(args[0])
+    log.debug(f"adding {args[0]}")
 
 
-@command("echo", usage="[-n] string", help="Log a line of text (with -n, without a newline).")
+@command("echo", usage="[-n] string", help="Log a message at user level; -n leaves out the newline.")
 def echo(ctx: CommandContext, args: list[str]) -> None:
-    if args and args[0] == "-n":
-        if len(args) != 2:
-            raise CommandSyntaxError()
+    if len(args) == 2 and args[0] == "-n":
         log.user_partial(args[1])
         return
     if len(args) != 1:
-        raise CommandSyntaxError()
+        # OpenOCD fails here without a usage line.
+        raise CommandFailed("")
     log.user(args[0])
 
 
-@command("capture", usage="command", help="Run a command and return the log output it produced.")
+@command("capture", usage="command", help="Run a command and return the log output it produced "
+         "(its result when it logged nothing).")
 def capture(ctx: CommandContext, args: list[str]) -> str:
     if len(args) != 1:
-        raise CommandSyntaxError()
+        raise TclError("")
     captured: list[str] = []
 
     def listen(level: int, line: str) -> None:
-        captured.append(line)
+        captured.append(line + "\n")
 
     log.add_listener(listen)
     try:
         result = ctx.interp.eval(args[0])
     finally:
         log.remove_listener(listen)
-    text = "".join(line if line.endswith("\n") else line + "\n" for line in captured)
-    if result:
-        text += result
-    return text
+    text = "".join(captured)
+    return text if text else result
 
 
 @command("sleep", usage="milliseconds ['busy']", help="Wait the given number of milliseconds.")
 def sleep(ctx: CommandContext, args: list[str]) -> None:
     if len(args) not in (1, 2) or (len(args) == 2 and args[1] != "busy"):
         raise CommandSyntaxError()
-    ms = parse_uint(args[0], "milliseconds")
+    ms = parse_uint(args[0], "duration")
     time.sleep(ms / 1000.0)
 
 
-@command("debug_level", usage="number", help="Set or show the log level (0 errors .. 4 debug I/O).")
+@command("debug_level", usage="number", help="Set the log level: 0 errors, 1 warnings, 2 info "
+         "(default), 3 debug, 4 debug with I/O; without a number, show it.")
 def debug_level(ctx: CommandContext, args: list[str]) -> str:
     if len(args) > 1:
         raise CommandSyntaxError()
     if args:
-        level = parse_uint(args[0], "debug_level")
-        if level > 4:
-            raise CommandSyntaxError("debug_level must be 0 to 4")
-        log.set_level(level)
-    return f"debug_level: {log.get_level()}"
+        level = parse_uint(args[0], "new_level")
+        log.set_level(min(level, log.DEBUG_IO))
+    ctx.print(f"debug_level: {log.get_level()}")
+    return None
 
 
-@command("log_output", usage="[file_name | 'default']", help="Send log output to a file (or back to stderr).")
+@command("log_output", usage='[file_name | "default"]', help="Send log output to a file (or back to stderr).")
 def log_output(ctx: CommandContext, args: list[str]) -> None:
     if len(args) > 1:
         raise CommandSyntaxError()
     if not args or args[0] == "default":
-        log.set_output(None)
+        log.set_output(ctx.session.console_stream)
+        log.debug("set log_output to default")
         return
     try:
-        stream = open(args[0], "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the log
+        stream = open(args[0], "w", encoding="latin-1", errors="replace")  # noqa: SIM115
     except OSError as e:
-        raise CommandError(f"cannot open log file {args[0]}: {e.strerror}") from None
+        raise CommandFailed(f"failed to open output log \"{args[0]}\": {e.strerror}") from None
     log.set_output(stream)
+    log.debug(f"set log_output to \"{args[0]}\"")
 
 
 @command("version", help="Show the program version.")
 def version(ctx: CommandContext, args: list[str]) -> str:
-    if args:
-        raise CommandSyntaxError()
+    if len(args) > 1:
+        raise TclError('wrong # args: should be "version ?git?"')
     return f"ocdpy {__version__} (Open On-Chip Debugger 0.12.0 compatible)"
 
 
-@command("help", usage="[command_name]", help="Show the usage and help of commands matching a pattern.")
-def help_command(ctx: CommandContext, args: list[str]) -> str:
-    match = " ".join(args)
-    return "\n".join(ctx.session.registry.help_lines(match, show_help=True))
+@command("help", usage="[command_name]", help="Show full command help; command can be multiple tokens.")
+def help_command(ctx: CommandContext, args: list[str]) -> None:
+    for line in ctx.session.registry.help_lines(" ".join(args), show_help=True):
+        log.user(line)
 
 
-@command("usage", usage="[command_name]", help="Show the usage of commands matching a pattern.")
-def usage_command(ctx: CommandContext, args: list[str]) -> str:
-    match = " ".join(args)
-    return "\n".join(ctx.session.registry.help_lines(match, show_help=False))
+@command("usage", usage="[command_name]", help="Show basic command usage; command can be multiple tokens.")
+def usage_command(ctx: CommandContext, args: list[str]) -> None:
+    for line in ctx.session.registry.help_lines(" ".join(args), show_help=False):
+        log.user(line)
 
 
-@command("add_help_text", usage="command_name helptext_string", help="Add help text to a command.")
+@command("add_help_text", usage="command_name helptext_string",
+         help="Add new command help text; Command can be multiple tokens.")
 def add_help_text(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
-        raise CommandSyntaxError()
+        raise CommandFailed("")
     name = " ".join(args[:-1])
     _help, usage = ctx.session.help_texts.get(name, ("", ""))
     ctx.session.help_texts[name] = (args[-1], usage)
 
 
-@command("add_usage_text", usage="command_name usage_string", help="Add usage text to a command.")
+@command("add_usage_text", usage="command_name usage_string",
+         help="Add new command usage text; command can be multiple tokens.")
 def add_usage_text(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
-        raise CommandSyntaxError()
+        raise CommandFailed("")
     name = " ".join(args[:-1])
     help_text, _usage = ctx.session.help_texts.get(name, ("", ""))
     ctx.session.help_texts[name] = (help_text, args[-1])
 
 
-@command("command mode", usage="[command_name ...]", help="Show the mode (config, exec, any) of a command, or the current one.")
+@command("command mode", usage="[command_name ...]",
+         help="Returns the command modes allowed by a command: 'any', 'config', or 'exec'. "
+         "If no command is specified, returns the current command mode. Returns 'unknown' "
+         "if an unknown command is given. Command can be multiple tokens.")
 def command_mode(ctx: CommandContext, args: list[str]) -> str:
     if not args:
-        return "exec" if ctx.session.initialized else "config"
-    spec = ctx.session.registry.get(" ".join(args))
-    if spec is None:
-        return "unknown"
-    return spec.mode.value
+        return ctx.session.command_mode.value
+    return ctx.session.registry.mode_of(" ".join(args))
 
 
-@command("init", help="Initialize the debug adapter, transport, targets and flash; enter the exec phase.")
+@command("init", help="Initializes configured targets and servers. Changes command mode from "
+         "CONFIG to EXEC. Unless 'noinit' is called, this command is called automatically "
+         "at the end of startup.")
 def init(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
     ctx.session.init()
 
 
-@command("shutdown", usage="['error']", help="Shut the program down (with 'error', exit non-zero).")
-def shutdown(ctx: CommandContext, args: list[str]) -> None:
-    if len(args) > 1 or (args and args[0] != "error"):
+@command("noinit", mode=CommandMode.CONFIG, help="Prevent 'init' from being called at startup.")
+def noinit(ctx: CommandContext, args: list[str]) -> None:
+    if args:
         raise CommandSyntaxError()
-    ctx.session.request_shutdown(error=bool(args))
+    ctx.session.config.servers.init_at_startup = False
+
+
+@command("shutdown", usage="", help="shut the server down")
+def shutdown(ctx: CommandContext, args: list[str]) -> None:
+    ctx.session.request_shutdown(error=bool(args) and args[0] == "error")
+
+
+@command("ms", help="Returns ever increasing milliseconds. Used to calculate differences in time.")
+def ms(ctx: CommandContext, args: list[str]) -> None:
+    if args:
+        raise CommandSyntaxError()
+    ctx.print(str(int(time.monotonic() * 1000)))
 
 
 @command("pwd", mode=CommandMode.ANY, help="Show the current directory.")

@@ -2,14 +2,25 @@
 
 A command has a full name of one or more words ("flash bank", "adapter speed",
 "stm32f1x.cpu configure"). Each first word is registered in the Tcl interpreter as a
-dispatcher that finds the longest registered name matching the words given, checks
-the phase (config / exec / any) and calls the handler. Tcl procs whose names contain
-spaces (OpenOCD's startup scripts define e.g. "hla newtap") take part in the same
-lookup, so commands written in Tcl and in Python live side by side.
+dispatcher that walks the words as OpenOCD's does: while "<command> <next word>" names
+a registered command (or a Tcl proc with a multi-word name, such as the startup
+script's "hla newtap"), it descends; then it checks the phase (config / exec / any) and
+calls the handler. A group without a handler of its own answers with its usage.
 
-A handler is `fn(ctx, args) -> str | None`; what it returns (plus anything it passed to
-`ctx.print`) is the Tcl result, which is what OpenOCD's `command_print` produces: the
-command line and consoles show it, and `set x [cmd]` captures it.
+A handler is `fn(ctx, args) -> str | None`. What it passes to `ctx.print` is OpenOCD's
+`command_print` text, which becomes the Tcl result (each line ends in a newline); a
+handler that returns a value sets the Tcl result directly (OpenOCD's Jim handlers).
+
+Errors, OpenOCD's way:
+- `CommandFailed` (and every other `OcdError`): the message is logged once as
+  `Error: ...` and the command fails with its printed output as the Tcl result (usually
+  empty), which is what OpenOCD's `LOG_ERROR(...); return ERROR_FAIL;` produces.
+- `CommandSyntaxError`: the optional message is logged, the command's usage is shown
+  and the command fails with an empty result.
+- `ArgumentError`: `Error: Invalid command argument` is logged and the result says which
+  value was bad (OpenOCD's COMMAND_PARSE_NUMBER).
+- `TclError` raised by a handler passes through unchanged: its message is the result
+  (OpenOCD's `Jim_SetResultFormatted` errors).
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ocdpy import log
 from ocdpy.errors import CommandError, OcdError
 
 if TYPE_CHECKING:
@@ -38,7 +50,25 @@ class CommandSyntaxError(CommandError):
         super().__init__(message)
 
 
-Handler = Callable[["CommandContext", list[str]], "str | None"]
+class CommandFailed(CommandError):
+    """The command failed: `message` is logged as `Error: ...`; `result` becomes the
+    Tcl result (OpenOCD returns the command's printed output there)."""
+
+    def __init__(self, message: str, result: str = "") -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class ArgumentError(CommandError):
+    """A number or flag did not parse: OpenOCD logs `Invalid command argument` and the
+    result names the value, e.g. `khz option value ('abc') is not valid`."""
+
+    def __init__(self, what: str, value: str, log_line: str = "Invalid command argument") -> None:
+        super().__init__(f"{what} option value ('{value}') is not valid")
+        self.log_line = log_line
+
+
+Handler = Callable[["CommandContext", list[str]], "object | None"]
 
 
 @dataclass
@@ -51,24 +81,35 @@ class CommandSpec:
     # Commands that only exist once some object does (target, flash driver) are added
     # by that object; `owner` lets it remove them again.
     owner: object | None = None
+    # Anything the handler needs besides the session (the target of "$t configure").
+    data: object | None = None
 
 
 @dataclass
 class CommandContext:
     session: Session
-    name: str  # the full command name matched
+    name: str  # the full command name matched ("adapter speed")
+    spec: CommandSpec
+    argv0: str = ""  # the name as the dispatcher saw it
     output: list[str] = field(default_factory=list)
 
     @property
     def interp(self):
         return self.session.interp
 
+    @property
+    def data(self) -> object | None:
+        return self.spec.data
+
     def print(self, text: str = "") -> None:
         """Append a line to the command's output (OpenOCD's command_print)."""
+        self.output.append(text + "\n")
+
+    def print_sameline(self, text: str) -> None:
         self.output.append(text)
 
-    def syntax_error(self, message: str = "") -> CommandSyntaxError:
-        return CommandSyntaxError(message)
+    def result_text(self) -> str:
+        return "".join(self.output)
 
 
 class Registry:
@@ -87,32 +128,46 @@ class Registry:
         # Every prefix is a group; a group without a handler of its own shows its usage.
         for i in range(1, len(words)):
             prefix = " ".join(words[:i])
-            self.specs.setdefault(prefix, CommandSpec(prefix, mode=CommandMode.ANY))
+            if prefix not in self.specs:
+                self.specs[prefix] = CommandSpec(prefix, mode=CommandMode.ANY, owner=spec.owner)
         self._ensure_dispatcher(words[0])
 
     def add_all(self, specs: Iterable[CommandSpec]) -> None:
         for spec in specs:
             self.add(spec)
 
-    def remove_owned(self, owner: object) -> None:
-        for name in [n for n, s in self.specs.items() if s.owner is owner]:
-            del self.specs[name]
-            if " " not in name and not self._has_children(name):
-                self._dispatchers.discard(name)
-                self.session.interp.unregister(name)
+    def remove(self, name: str) -> None:
+        """Remove a command and everything below it."""
+        for n in [n for n in self.specs if n == name or n.startswith(name + " ")]:
+            del self.specs[n]
+        self._drop_dispatcher_if_unused(name.split(" ")[0])
 
-    def _has_children(self, name: str) -> bool:
-        prefix = name + " "
-        return any(n.startswith(prefix) for n in self.specs)
+    def remove_owned(self, owner: object) -> None:
+        names = [n for n, s in self.specs.items() if s.owner is owner]
+        for name in names:
+            self.specs.pop(name, None)
+        for first in {n.split(" ")[0] for n in names}:
+            self._drop_dispatcher_if_unused(first)
+
+    def _drop_dispatcher_if_unused(self, word: str) -> None:
+        if word in self.specs or word not in self._dispatchers:
+            return
+        self._dispatchers.discard(word)
+        self.session.interp.unregister(word)
 
     def _ensure_dispatcher(self, word: str) -> None:
-        if word in self._dispatchers:
+        interp = self.session.interp
+        if word in self._dispatchers and interp.command_kind(word) == "python":
             return
+        # A C command registered over a startup proc replaces it (OpenOCD's `jtag`).
         self._dispatchers.add(word)
-        self.session.interp.register(word, self._dispatch)
+        interp.register(word, self._dispatch)
 
     def get(self, name: str) -> CommandSpec | None:
         return self.specs.get(name)
+
+    def has(self, name: str) -> bool:
+        return name in self.specs
 
     def children(self, name: str) -> list[CommandSpec]:
         """Direct sub-commands of group `name` ("" for the top level), sorted."""
@@ -132,110 +187,153 @@ class Registry:
 
     # -- dispatch -----------------------------------------------------------------
 
-    def _dispatch(self, interp, argv: list[str]) -> str | None:
+    def _dispatch(self, interp, argv: list[str]) -> object:
+        specs = self.specs
+        name = argv[0]
+        i = 1
+        # Descend one word at a time, as OpenOCD's jim_command_dispatch does.
+        while i < len(argv):
+            candidate = f"{name} {argv[i]}"
+            if candidate in specs:
+                name = candidate
+                i += 1
+                continue
+            if interp.has_command(candidate):
+                # A Tcl proc with a multi-word name ("hla newtap") defined by a script.
+                return interp.call(candidate, *argv[i + 1:])
+            break
+        spec = specs.get(name)
+        if spec is None:  # the word's commands were removed under us
+            from ocdpy.tcl import TclError
+
+            raise TclError(f'invalid command name "{argv[0]}"')
+        return self.run(spec, argv[i:])
+
+    def run(self, spec: CommandSpec, args: list[str]) -> object:
+        """Run one command's handler with OpenOCD's phase check and error handling."""
         from ocdpy.tcl import TclError
 
-        # Longest match first: "flash bank x" tries "flash bank x", "flash bank", "flash".
-        n = len(argv)
-        spec = None
-        for i in range(n, 0, -1):
-            name = " ".join(argv[:i])
-            spec = self.specs.get(name)
-            if spec is not None:
-                break
-            if i > 1 and interp.has_command(name):
-                # A Tcl proc with a multi-word name ("hla newtap") defined by a script.
-                return interp.call(name, *argv[i:])
-        assert spec is not None  # argv[0] always has a dispatcher spec
-        args = argv[i:]
         if spec.handler is None:
-            raise TclError(self._unknown_subcommand_text(spec, args))
-        self._check_mode(spec)
-        ctx = CommandContext(self.session, spec.name)
+            self.session.show_usage(spec.name)
+            raise TclError("")
+        self.check_mode(spec)
+        ctx = CommandContext(self.session, spec.name, spec)
         try:
             result = spec.handler(ctx, args)
         except CommandSyntaxError as e:
-            usage = self.usage_line(spec)
-            raise TclError(f"{e.message}\n{usage}" if e.message else usage) from None
+            if e.message:
+                log.error(e.message)
+            self.session.show_usage(spec.name)
+            raise TclError("") from None
+        except ArgumentError as e:
+            log.error(e.log_line)
+            ctx.print(e.message)
+            raise TclError(ctx.result_text()) from None
+        except CommandFailed as e:
+            if e.message:
+                log.error(e.message)
+            raise TclError(e.result or ctx.result_text()) from None
         except OcdError as e:
-            raise TclError(e.message) from None
-        out = ctx.output
-        if result:
-            out.append(result)
-        return "\n".join(out)
+            log.error(e.message)
+            raise TclError(ctx.result_text()) from None
+        if result is None:
+            return ctx.result_text()
+        return result
 
-    def _check_mode(self, spec: CommandSpec) -> None:
+    def check_mode(self, spec: CommandSpec) -> None:
         from ocdpy.tcl import TclError
 
-        initialized = self.session.initialized
-        if spec.mode is CommandMode.CONFIG and initialized:
-            raise TclError(f"The '{spec.name}' command must be used before 'init'.")
-        if spec.mode is CommandMode.EXEC and not initialized:
-            raise TclError(f"The '{spec.name}' command must be used after 'init'.")
+        mode = spec.mode
+        if mode is CommandMode.ANY:
+            return
+        current = self.session.command_mode
+        if mode is current:
+            return
+        when = "before" if mode is CommandMode.CONFIG else "after"
+        log.error(f"The '{spec.name}' command must be used {when} 'init'.")
+        raise TclError("")
 
-    def _unknown_subcommand_text(self, group: CommandSpec, args: list[str]) -> str:
-        lines = []
-        if args:
-            lines.append(f'{group.name}: unknown sub-command "{args[0]}"; these are:')
-        else:
-            lines.append(f"{group.name}: a sub-command is needed; these are:")
-        for spec in self.subtree(group.name):
-            if spec is not group:
-                lines.append("  " + self.usage_line(spec).strip())
-        return "\n".join(lines)
+    # -- introspection ------------------------------------------------------------
+
+    def mode_of(self, name: str) -> str:
+        """`command mode NAME`: any/config/exec, "any" for a Tcl proc, else unknown."""
+        spec = self.specs.get(name)
+        if spec is not None:
+            return spec.mode.value
+        if self.session.interp.is_proc(name):
+            return "any"
+        return "unknown"
 
     # -- help and usage -----------------------------------------------------------
 
-    def usage_line(self, spec: CommandSpec) -> str:
-        return f"{spec.name} {spec.usage}".rstrip()
+    def help_entries(self) -> list[tuple[str, str, str, CommandMode | None]]:
+        """(name, usage, help, mode) for every command with help, sorted by name.
+
+        Registered commands always appear; Tcl procs appear once `add_help_text` or
+        `add_usage_text` named them (OpenOCD's help list works the same way)."""
+        texts = self.session.help_texts
+        names = set(self.specs) | set(texts)
+        out = []
+        for name in sorted(names):
+            spec = self.specs.get(name)
+            extra_help, extra_usage = texts.get(name, ("", ""))
+            if spec is not None:
+                usage = extra_usage or spec.usage
+                help_text = extra_help or spec.help
+                mode = spec.mode
+            else:
+                usage, help_text = extra_usage, extra_help
+                mode = None
+            out.append((name, usage, help_text, mode))
+        return out
 
     def help_lines(self, match: str = "", show_help: bool = True) -> list[str]:
-        """OpenOCD's `help [pattern]` listing: every command whose name, usage or help
-        contains `match`, usage wrapped at 76 columns less 2 per nesting level."""
+        """OpenOCD's `help [pattern]` / `usage [pattern]` listing: every command whose
+        name, usage or help contains `match`, usage wrapped at 76 columns less 2 per
+        nesting level, help indented three levels deeper."""
         lines: list[str] = []
-        for name in sorted(self.all_help_names()):
-            spec = self.specs.get(name)
-            usage = spec.usage if spec else self.session.help_texts.get(name, ("", ""))[1]
-            help_text = spec.help if spec else ""
-            extra_help, extra_usage = self.session.help_texts.get(name, ("", ""))
-            help_text = help_text or extra_help
-            usage = usage or extra_usage
+        for name, usage, help_text, mode in self.help_entries():
             if match and not (match in name or match in usage or match in help_text):
                 continue
             depth = name.count(" ")
-            lines += _wrap(f"{name} {usage}".rstrip(), depth, depth + 5)
+            lines += wrap_help(f"{name} {usage}" if usage else name, depth, depth + 5)
             if show_help:
-                mode = spec.mode if spec else CommandMode.ANY
+                if mode is None:
+                    mode_name = self.mode_of(name)
+                    mode = CommandMode(mode_name) if mode_name != "unknown" else None
                 suffix = {
                     CommandMode.CONFIG: " (configuration command)",
                     CommandMode.ANY: " (command valid any time)",
                     CommandMode.EXEC: "",
+                    None: " (?mode error?)",
                 }[mode]
-                lines += _wrap(help_text + suffix, depth + 3, depth + 3)
+                lines += wrap_help(help_text + suffix, depth + 3, depth + 3)
         return lines
 
-    def all_help_names(self) -> set[str]:
-        names = set(self.specs)
-        names.update(self.session.help_texts)
-        return {n for n in names if n not in self.session.help_hidden}
 
-
-def _wrap(text: str, first_indent: int, next_indent: int) -> list[str]:
-    """Wrap at word boundaries to 76 - 2*indent columns, indenting by 2 per level."""
+def wrap_help(text: str, first_indent: int, next_indent: int) -> list[str]:
+    """Break `text` into lines of at most 76 - 2*indent columns at spaces, indenting by
+    two spaces per level (OpenOCD's command_help_show_wrap)."""
     out: list[str] = []
     indent = first_indent
-    words = text.split(" ")
-    line = ""
-    for word in words:
+    rest = text
+    while True:
         width = 76 - 2 * indent
-        candidate = f"{line} {word}" if line else word
-        if line and len(candidate) >= width:
-            out.append("  " * indent + line)
-            indent = next_indent
-            line = word
-        else:
-            line = candidate
-    out.append("  " * indent + line)
+        if len(rest) < width:
+            out.append("  " * indent + rest)
+            break
+        # The last space before the width, or the first one after it for a long word.
+        cut = rest.rfind(" ", 0, width)
+        if cut <= 0:
+            cut = rest.find(" ", width)
+            if cut < 0:
+                out.append("  " * indent + rest)
+                break
+        out.append("  " * indent + rest[:cut])
+        rest = rest[cut + 1:]
+        indent = next_indent
+        if not rest:
+            break
     return out
 
 
@@ -265,47 +363,63 @@ def module_specs(module_name: str) -> list[CommandSpec]:
 # -- argument parsing helpers (OpenOCD's COMMAND_PARSE_NUMBER and friends) -------------
 
 
-def parse_uint(text: str, what: str = "value", bits: int = 32) -> int:
-    """Parse a number as OpenOCD does (decimal, 0x hex, 0 octal), or raise a syntax
-    error naming the argument."""
-    try:
-        value = _parse_c_integer(text)
-    except ValueError:
-        raise CommandSyntaxError(f"{what} option value ('{text}') is not valid") from None
-    if value < 0 or value >= (1 << bits):
-        raise CommandSyntaxError(f"{what} option value ('{text}') is not valid")
+def parse_number(text: str, what: str, bits: int = 32, signed: bool = False) -> int:
+    """Parse a number as OpenOCD's parse_uint/parse_u32/parse_int do (C strtoul with
+    base 0: decimal, 0x hex, leading-0 octal), or raise ArgumentError naming `what`."""
+    value = _strtol(text)
+    if value is None:
+        raise ArgumentError(what, text)
+    if signed:
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        if not lo <= value <= hi:
+            raise ArgumentError(what, text, "Argument overflow" if value > hi else "Argument underflow")
+        return value
+    if value < 0:
+        # strtoul turns "-1" into a huge number, which then overflows the type.
+        value &= (1 << 64) - 1
+    if value >= (1 << bits):
+        raise ArgumentError(what, text, "Argument overflow" if bits >= 64 else "Invalid command argument")
     return value
 
 
+def parse_uint(text: str, what: str = "value", bits: int = 32) -> int:
+    return parse_number(text, what, bits)
+
+
 def parse_int(text: str, what: str = "value") -> int:
-    try:
-        return _parse_c_integer(text)
-    except ValueError:
-        raise CommandSyntaxError(f"{what} option value ('{text}') is not valid") from None
+    return parse_number(text, what, 32, signed=True)
 
 
-def _parse_c_integer(text: str) -> int:
-    s = text.strip()
-    neg = s.startswith("-")
-    if neg or s.startswith("+"):
-        s = s[1:]
+def _strtol(text: str) -> int | None:
+    s = text.lstrip(" \t\n\r\f\v")
     if not s:
-        raise ValueError(text)
-    if s[:2].lower() == "0x":
-        value = int(s[2:], 16)
-    elif len(s) > 1 and s[0] == "0":
-        value = int(s[1:], 8)
-    else:
-        if not s.isdigit():
-            raise ValueError(text)
-        value = int(s, 10)
+        return None
+    neg = s[0] == "-"
+    if s[0] in "+-":
+        s = s[1:]
+    try:
+        if s[:2].lower() == "0x" and len(s) > 2:
+            value = int(s[2:], 16)
+        elif len(s) > 1 and s[0] == "0":
+            value = int(s[1:], 8)
+        elif s.isdigit():
+            value = int(s, 10)
+        else:
+            return None
+    except ValueError:
+        return None
+    if "_" in s:
+        return None
     return -value if neg else value
 
 
-def parse_bool(text: str, true_word: str = "enable", false_word: str = "disable") -> bool:
-    t = text.lower()
-    if t in (true_word, "on", "true", "1", "yes", "enable"):
-        return True
-    if t in (false_word, "off", "false", "0", "no", "disable"):
-        return False
-    raise CommandSyntaxError(f"'{text}' is not '{true_word}' or '{false_word}'")
+BOOL_WORDS = {"on": True, "off": False, "enable": True, "disable": False, "true": True,
+              "false": False, "yes": True, "no": False, "1": True, "0": False}
+
+
+def parse_bool(text: str, what: str = "value", on: str = "enable", off: str = "disable") -> bool:
+    """OpenOCD's COMMAND_PARSE_BOOL: on/off, enable/disable, true/false, yes/no, 1/0."""
+    value = BOOL_WORDS.get(text.lower())
+    if value is None:
+        raise CommandSyntaxError()
+    return value

@@ -1,0 +1,67 @@
+"""What `init` does, in OpenOCD's order: `target init` (the init_targets,
+init_target_events and init_board hooks), the adapter, `transport init`, `dap init`,
+target examination, `flash init`, the post-init command list.
+
+ocdpy drives ST-Link probes. Any other adapter driver stops `init` here with one line
+that names the driver and what ocdpy supports; the configuration itself loaded fine.
+Layers that come later (the ST-Link driver, targets, flash) hook into the steps through
+`Session.add_init_step` and `ADAPTER_IMPLEMENTATIONS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ocdpy import log
+from ocdpy.commands.registry import CommandMode
+from ocdpy.errors import ConfigError
+from ocdpy.tcl import TclError
+
+
+def run(session) -> None:
+    """Run the init sequence; raises TclError (already reported) or ConfigError."""
+    _command(session, "target init")
+    open_adapter(session)
+    session.command_mode = CommandMode.EXEC
+    _command(session, "transport init")
+    _command(session, "dap init")
+    for _name, step in session.init_steps:
+        step()
+    session.command_mode = CommandMode.CONFIG
+    _command(session, "flash init")
+    session.command_mode = CommandMode.EXEC
+    if not session.run_hook_proc("_run_post_init_commands"):
+        raise TclError("")
+
+
+def _command(session, line: str) -> None:
+    session.interp.eval(line)
+
+
+def open_adapter(session) -> None:
+    """OpenOCD's adapter_init: a driver must be chosen; speed defaults with a warning;
+    then the driver's implementation opens the probe."""
+    from ocdpy.session import ADAPTER_IMPLEMENTATIONS, SUPPORTED_ADAPTERS
+
+    adapter = session.config.adapter
+    if adapter.driver is None:
+        raise ConfigError('Debug Adapter has to be specified, see "adapter driver" command')
+    module_name = ADAPTER_IMPLEMENTATIONS.get(adapter.driver)
+    if module_name is None:
+        raise ConfigError(
+            f"ocdpy cannot drive the '{adapter.driver}' adapter: it supports {SUPPORTED_ADAPTERS}; "
+            "the configuration was read, but nothing was connected")
+    if adapter.clock_mode == "unselected":
+        log.warning("An adapter speed is not selected in the init scripts. OpenOCD will try "
+                    "to run the adapter at the low speed (100 kHz)")
+        log.warning("To remove this warnings and achieve reasonable communication speed with "
+                    'the target, set "adapter speed" or "jtag_rclk" in the init scripts.')
+        adapter.clock_mode = "khz"
+        adapter.speed_khz = 100
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise ConfigError(
+            f"the '{adapter.driver}' adapter driver is not part of this ocdpy build yet; "
+            "check a configuration without hardware with -c shutdown") from None
+    session.adapter = module.open_adapter(session)

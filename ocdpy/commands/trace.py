@@ -1,0 +1,217 @@
+"""Trace objects: `tpiu create`, `swo create`, `tpiu names`, `swo names`, and their
+`configure`/`cget`; `cti create` and `cti names`. Enabling trace needs a target and
+comes with a later layer."""
+
+from __future__ import annotations
+
+from ocdpy.commands import table
+from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
+from ocdpy.commands.registry import CommandContext, CommandMode, CommandSpec, command
+from ocdpy.target.trace import TPIU_EVENTS, CtiConfig, TpiuSwoConfig
+from ocdpy.tcl import TclError
+
+SPOT_OPTIONS = ("-dap", "-ap-num", "-baseaddr", "-ctibase")
+TPIU_OPTIONS = ("-port-width", "-protocol", "-formatter", "-traceclk", "-pin-freq", "-output",
+                "-event", "-dap", "-ap-num", "-baseaddr")
+TPIU_BOOL = {"on": 1, "yes": 1, "1": 1, "true": 1, "off": 0, "no": 0, "0": 0, "false": 0}
+TPIU_DEFAULT_BASE = 0xE0040000
+TPIU_PROTOCOLS = ("sync", "uart", "manchester")
+
+
+def _spot(session, opts: GetOpt, obj, word: str, with_base: bool) -> tuple[bool, str]:
+    """adiv5_jim_spot_configure: -dap, -ap-num, -baseaddr for TPIU/SWO/CTI objects."""
+    if word not in SPOT_OPTIONS or (not with_base and word in ("-baseaddr", "-ctibase")):
+        return False, ""
+    opts.take()
+    if word == "-dap":
+        if opts.isconfigure:
+            name = opts.take()
+            if name is None:
+                raise TclError("")
+            if session.config.dap(name) is None:
+                raise TclError("DAP name invalid!")
+            if obj.dap is not None and obj.dap != name:
+                raise TclError("DAP assignment cannot be changed!")
+            obj.dap = name
+            return True, ""
+        if opts.argc:
+            raise opts.wrong_num_args("NO PARAMS")
+        if obj.dap is None:
+            raise TclError("DAP not configured")
+        return True, obj.dap
+    if word == "-ap-num":
+        if opts.isconfigure:
+            ap = opts.take_int()
+            if ap < 0 or (ap > 255 and ap & 0xFFF):
+                raise TclError("Invalid AP number!")
+            obj.ap_num = ap
+            return True, ""
+        if opts.argc:
+            raise opts.wrong_num_args("NO PARAMS")
+        if obj.ap_num < 0:
+            raise TclError("AP number not configured")
+        return True, str(obj.ap_num)
+    if word == "-ctibase":
+        from ocdpy import log
+
+        log.warning("DEPRECATED! use '-baseaddr' not '-ctibase'")
+    if opts.isconfigure:
+        obj.baseaddr = opts.take_int() & 0xFFFFFFFF
+        return True, ""
+    if opts.argc:
+        raise opts.wrong_num_args("NO PARAMS")
+    return True, str(obj.baseaddr)
+
+
+def _configure_unit(session, unit: TpiuSwoConfig, opts: GetOpt) -> str:
+    """arm_tpiu_swo_configure."""
+    if opts.isconfigure and unit.enabled:
+        raise TclError(f"Cannot configure TPIU/SWO; {unit.name} is enabled!")
+    result = ""
+    while opts.argc:
+        handled, value = _spot(session, opts, unit, opts.peek() or "", True)
+        if handled:
+            result = value
+            continue
+        opt = opts.take_option(TPIU_OPTIONS)
+        if opt is None:
+            raise opts.unknown_option(TPIU_OPTIONS)
+        if opt == "-event":
+            if opts.isconfigure and opts.argc < 2:
+                raise opts.wrong_num_args("-event ?event-name? ?EVENT-BODY?")
+            if not opts.isconfigure and opts.argc != 1:
+                raise opts.wrong_num_args("-event ?event-name?")
+            event = opts.take_option(TPIU_EVENTS)
+            if event is None:
+                raise opts.unknown_option(TPIU_EVENTS, hadprefix=True)
+            if opts.isconfigure:
+                unit.events[event] = opts.take() or ""
+                result = ""
+            else:
+                result = unit.events.get(event, "")
+            continue
+        if not opts.isconfigure:
+            if opts.argc:
+                raise opts.wrong_num_args("NO PARAMS")
+            result = unit.options.get(opt, "")
+            continue
+        if opt == "-port-width":
+            width = opts.take_int()
+            if not 1 <= width <= 32:
+                raise TclError("Invalid port width!")
+            unit.options[opt] = str(width)
+        elif opt == "-protocol":
+            word = opts.take()
+            if word is None or word not in TPIU_PROTOCOLS:
+                raise TclError("")
+            unit.options[opt] = word
+        elif opt == "-formatter":
+            word = opts.take()
+            if word is None or word not in TPIU_BOOL:
+                raise TclError("")
+            unit.options[opt] = word
+        elif opt == "-output":
+            word = opts.take()
+            if word is None:
+                raise TclError("")
+            if word.startswith(":"):
+                from ocdpy.commands.registry import _strtol
+
+                port = _strtol(word[1:])
+                if port is None or not 0 < port <= 0xFFFF:
+                    raise TclError(f"Invalid TCP port '{word[1:]}'")
+            unit.options[opt] = word
+        else:
+            unit.options[opt] = str(opts.take_int())
+        result = ""
+    return result
+
+
+def _create_unit(ctx: CommandContext, args: list[str], kind: str) -> None:
+    session = ctx.session
+    if len(args) < 1:
+        raise wrong_num_args([ctx.name], "name ?option option ...?")
+    name = args[0]
+    unit = TpiuSwoConfig(name, kind, baseaddr=TPIU_DEFAULT_BASE)
+    unit.options["-port-width"] = "1"
+    _configure_unit(session, unit, GetOpt(args[1:], True))
+    if unit.dap is None or unit.ap_num < 0:
+        raise TclError("-dap and -ap-num required when creating TPIU")
+    if session.interp.has_command(name) or session.registry.has(name):
+        raise TclError(f"cannot create TPIU object because a command with name '{name}' "
+                       "already exists")
+    session.config.trace_units.append(unit)
+    registry = session.registry
+    registry.add(CommandSpec(name, None, CommandMode.ANY, help="tpiu/swo instance command group",
+                             owner=unit, data=unit))
+    for sub, handler, mode, usage in (
+        ("configure", _unit_configure, CommandMode.ANY, "[attribute value ...]"),
+        ("cget", _unit_configure, CommandMode.ANY, "attribute"),
+        ("enable", table.not_implemented, CommandMode.EXEC, ""),
+        ("disable", table.not_implemented, CommandMode.EXEC, ""),
+    ):
+        registry.add(CommandSpec(f"{name} {sub}", handler, mode, usage, owner=unit, data=unit))
+
+
+def _unit_configure(ctx: CommandContext, args: list[str]) -> str:
+    unit = ctx.spec.data
+    isconfigure = ctx.name.endswith(" configure")
+    if not args:
+        raise wrong_num_args([], "missing: -option ...")
+    return _configure_unit(ctx.session, unit, GetOpt(args, isconfigure))  # type: ignore[arg-type]
+
+
+@command("tpiu create", usage="name [-dap dap] [-ap-num num] [-baseaddr baseaddr]",
+         help="Creates a new TPIU or SWO object")
+def tpiu_create(ctx: CommandContext, args: list[str]) -> None:
+    _create_unit(ctx, args, "tpiu")
+
+
+@command("swo create", usage="name [-dap dap] [-ap-num num] [-baseaddr baseaddr]",
+         help="Creates a new TPIU or SWO object")
+def swo_create(ctx: CommandContext, args: list[str]) -> None:
+    _create_unit(ctx, args, "swo")
+
+
+@command("tpiu names", help="Lists all registered TPIU and SWO objects by name")
+@command("swo names", help="Lists all registered TPIU and SWO objects by name")
+def tpiu_names(ctx: CommandContext, args: list[str]) -> str:
+    if args:
+        raise wrong_num_args([ctx.name], "Too many parameters")
+    return tcl_list([u.name for u in ctx.session.config.trace_units])
+
+
+@command("cti create", usage="name '-chain-position' name [options ...]",
+         help="Creates a new CTI object")
+def cti_create(ctx: CommandContext, args: list[str]) -> None:
+    session = ctx.session
+    if len(args) < 2:
+        raise wrong_num_args(args, "<name> [<cti_options> ...]")
+    if len(args) < 3:
+        raise wrong_num_args(args[:1], "?name? ..options...")
+    name = args[0]
+    if session.interp.has_command(name) or session.registry.has(name):
+        raise TclError(f"Command: {name} Exists")
+    cti = CtiConfig(name)
+    opts = GetOpt(args[1:], True)
+    while opts.argc:
+        handled, _ = _spot(session, opts, cti, opts.peek() or "", True)
+        if not handled:
+            raise TclError(f"unknown option '{opts.peek()}'")
+    if cti.dap is None:
+        raise TclError("-dap required when creating CTI")
+    session.config.ctis.append(cti)
+    session.registry.add(CommandSpec(name, None, CommandMode.ANY, help="cti instance command group",
+                                     owner=cti, data=cti))
+    for sub in ("dump", "enable", "testmode", "write", "read", "ack", "channel", "pulse"):
+        session.registry.add(CommandSpec(f"{name} {sub}", table.not_implemented,
+                                         CommandMode.EXEC, owner=cti, data=cti))
+    if not 0 <= cti.ap_num <= 255:
+        raise TclError("Cannot get AP")
+
+
+@command("cti names", help="Lists all registered CTI objects by name")
+def cti_names(ctx: CommandContext, args: list[str]) -> str:
+    if args:
+        raise wrong_num_args(["cti names"], "Too many parameters")
+    return tcl_list([c.name for c in ctx.session.config.ctis])
