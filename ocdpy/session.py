@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "ocdpy.commands.target",
     "ocdpy.commands.flash",
     "ocdpy.commands.server",
+    "ocdpy.commands.connections",
     "ocdpy.commands.trace",
 )
 
