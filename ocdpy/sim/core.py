@@ -96,6 +96,7 @@ class SimCore:
         self._stop: RunResult | None = None
         self._unmapped_addr: int | None = None
         self._pending_fault: tuple[str, int | None] | None = None
+        self._watch_pc = -1
         self._in_run = False
         self._regs_by_sel = self._selector_table()
         u = self.uc
@@ -400,7 +401,16 @@ class SimCore:
     def _on_watch(self, uc: object, access: int, address: int, size: int, value: int, _ud: object) -> None:
         if self._stop is None:
             self._stop = RunResult(STOP_WATCH, None, fault_addr=address)
+            self._watch_pc = self.pc
             self.uc.emu_stop()
+
+    def _finish_watched_instruction(self) -> None:
+        # Unicorn stops after the accessing instruction but leaves PC on it; silicon
+        # halts after it, so resuming must not repeat the access.
+        pc = self.pc
+        if pc == self._watch_pc:
+            first = int.from_bytes(bytes(self.uc.mem_read(pc, 2)), "little")
+            self.pc = pc + (4 if first >> 11 in (0b11101, 0b11110, 0b11111) else 2)
 
     def _on_unmapped(self, uc: object, access: int, address: int, size: int, value: int, _ud: object) -> bool:
         self._unmapped_addr = address
@@ -468,6 +478,8 @@ class SimCore:
             self._pending_fault = None
             return RunResult(STOP_FAULT, None, fault=kind, fault_addr=addr)
         if self._stop is not None:
+            if self._stop.reason == STOP_WATCH:
+                self._finish_watched_instruction()
             return self._stop
         if error is not None:
             return RunResult(STOP_FAULT, None, fault=self._classify(error), fault_addr=self._unmapped_addr)

@@ -244,6 +244,11 @@ def test_dwt_watchpoint_on_a_write() -> None:
     assert probe.read32(DFSR) & DFSR_DWTTRAP
     assert probe.read32(DWT_FUNCTION0) & (1 << 24)  # MATCHED
     assert probe.read32(0x20001000) == 9
+    assert probe.reg(SEL_PC) == 0x08000046  # halted after the store, on `b .`
+    probe.write32(DWT_FUNCTION0, 0)
+    probe.resume()
+    chip.advance(0.001)
+    assert not probe.halted()
 
 
 def test_firmware_sysresetreq_resets_the_chip() -> None:
