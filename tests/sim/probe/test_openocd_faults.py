@@ -34,8 +34,6 @@ def test_target_not_powered(driver: str) -> None:
                           "Error: init mode failed (unable to connect to the target)"], run.output
 
 
-@pytest.mark.xfail(reason="chip side: the SRAM flash loader counts as firmware and disables SWD "
-                   "(reported in /tmp/ocdpy-notes/sim-chip-bugs.md)", strict=False)
 def test_swd_disabled_by_firmware() -> None:
     with served("stm32f103c8", faults=("swd-disabled",)) as (_, port):
         run = openocd(port, "stm32f103c8", WRITE)
