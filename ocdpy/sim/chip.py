@@ -25,6 +25,7 @@ from ocdpy.sim.core import (
     STOP_FAULT,
     STOP_FPB,
     STOP_WATCH,
+    RunResult,
     SimCore,
 )
 from ocdpy.sim.faults import ChipFaults
@@ -307,7 +308,7 @@ class SimChip(ChipLayout):
         if after is not None and not self.swd_off and self._ran_since_reset >= after:
             self.swd_off = True
 
-    def _handle_stop(self, result) -> None:  # result: core.RunResult
+    def _handle_stop(self, result: RunResult) -> None:
         request, self._reset_request = self._reset_request, None
         if request == "system":
             self._system_reset()

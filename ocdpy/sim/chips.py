@@ -20,10 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ocdpy.errors import ConfigError
 from ocdpy.sim.coresight import arm_pid, st_pid
 from ocdpy.sim.dap import ApSpec
+
+if TYPE_CHECKING:
+    from ocdpy.sim.chip import SimChip
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,8 @@ def create_chip(
     name: str,
     faults: Mapping[str, object] | Iterable[str] | None = None,
     state_path: str | None = None,
-):  # -> SimChip (import kept lazy: unicorn loads with the chip, not with this table)
-    """Build a powered-on virtual chip.
+) -> SimChip:
+    """Build a powered-on virtual chip (the chip module, and Unicorn, load only here).
 
     `faults`: chip fault switches (see ocdpy.sim.faults). `state_path`: a state file to
     load if it exists (flash, option bytes); `chip.save_state()` writes it back.
