@@ -120,6 +120,9 @@ def test_clients_one_after_another(server: StlinkServer) -> None:
         status, connect_id = c.open(dev_id)
         assert status == OK
         assert c.usb(connect_id, bytes([0xF1]), 1, 6)[4:6] == bytes([0x29, 0x47])
+        # as OpenOCD does: close the device, then the socket (a bare disconnect also
+        # releases it, but only once the server thread has seen the EOF)
+        assert struct.unpack("<I", c.ask(bytes([4, 0, 0, 0]) + struct.pack("<I", connect_id), 4))[0] == OK
         c.close()
 
 
