@@ -265,14 +265,19 @@ class ServerHost:
             states.append((target, target.state()))
         return states
 
-    def target_event(self, target: object, event: str) -> None:
-        """A target event, from whatever thread: passed to every connection."""
-        self._on_loop(self._fan_out_event, target, event)
+    def target_event(self, target: Any, event: str) -> None:
+        """A target event, from whatever thread: passed to every connection with the
+        state the target is in now."""
+        try:
+            state = target.state()
+        except Exception:  # noqa: BLE001
+            state = "unknown"
+        self._on_loop(self._fan_out_event, target, event, state)
 
-    def _fan_out_event(self, target: object, event: str) -> None:
+    def _fan_out_event(self, target: object, event: str, state: str) -> None:
         for conn in list(self.connections):
             try:
-                conn.on_target_event(target, event)
+                conn.on_target_event(target, event, state)
             except Exception as e:  # noqa: BLE001
                 log.debug(f"event {event} for {conn.kind} failed: {e}")
 

@@ -95,8 +95,9 @@ class Connection:
     def on_log(self, level: int, text: str) -> None:
         """A log line of the session (level prefix already removed)."""
 
-    def on_target_event(self, target: object, event: str) -> None:
-        """A target event (halted, resumed, reset-start, gdb-attach, ...)."""
+    def on_target_event(self, target: object, event: str, state: str) -> None:
+        """A target event (halted, resumed, reset-start, gdb-attach, ...) and the state
+        the target was in when it fired."""
 
     def on_target_state(self, target: object, state: str) -> None:
         """The state the poller found a target in (halted, running, ...)."""

@@ -73,10 +73,9 @@ class TclRpcConnection(Connection):
         except Exception:  # noqa: BLE001 - no targets yet
             return []
 
-    def on_target_event(self, target: object, event: str) -> None:
+    def on_target_event(self, target: object, event: str, state: str) -> None:
         if self.notify:
             self.send(f"type target_event event {event}\r\n".encode() + TERMINATOR)
-        state = _state_of(target)
         if self._last_state.get(id(target)) != state:
             self._last_state[id(target)] = state
             if self.notify:
@@ -92,7 +91,7 @@ class TclRpcConnection(Connection):
 
 
 def _state_of(target: object) -> str:
-    state = getattr(target, "last_state", None)
-    if callable(state):
-        return state()
-    return str(state) if state is not None else "unknown"
+    try:
+        return target.state()
+    except Exception:  # noqa: BLE001 - a target not yet usable
+        return "unknown"

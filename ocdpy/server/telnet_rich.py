@@ -17,6 +17,19 @@ import os
 from ocdpy.server.completion import complete
 
 PENDING_MAX = 64 * 1024
+_CTRL_C = "\x03<interrupted>"
+
+
+def _key_bindings():
+    from prompt_toolkit.key_binding import KeyBindings
+
+    kb = KeyBindings()
+
+    @kb.add("c-c")
+    def _interrupt(event) -> None:
+        event.app.exit(result=_CTRL_C)
+
+    return kb
 
 
 class _Stream:
@@ -65,6 +78,7 @@ class RichConsole:
         self._pending = bytearray()
         self._line_length = 0
         self._last_cr = False
+        self._eof = False
         self._writable = asyncio.Event()
         self._writable.set()
         self._pipe = None
@@ -108,27 +122,24 @@ class RichConsole:
                         enable_history_search=False,
                         mouse_support=False,
                         erase_when_done=False,
+                        key_bindings=_key_bindings(),
                     )
-                    await self._loop_lines(reader)
+                    await self._loop_lines()
             finally:
                 reader.cancel()
                 self._remove_writer()
 
-    async def _loop_lines(self, reader: asyncio.Future) -> None:
+    async def _loop_lines(self) -> None:
         session = self._session
-        while not self.conn.closed:
-            prompt = asyncio.ensure_future(session.prompt_async())
-            done, _ = await asyncio.wait({prompt, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if prompt not in done:
-                # The client went away while the prompt was waiting.
-                prompt.cancel()
-                return
+        while not self.conn.closed and not self._eof:
+            # Awaited directly, not as a task of its own: prompt_toolkit ends a prompt
+            # with an exception, and asyncio lets no task end in a KeyboardInterrupt.
             try:
-                line = prompt.result()
-            except KeyboardInterrupt:
-                continue  # Ctrl-C: a fresh prompt, as OpenOCD does
+                line = await session.prompt_async()
             except EOFError:
-                return  # Ctrl-D on an empty line: leave the console
+                return  # Ctrl-D on an empty line, or the client went away
+            if line is _CTRL_C:
+                continue  # a fresh prompt, as OpenOCD does
             if line.strip() != "history":
                 self.conn.add_history(line)
             if not await self.conn.run_line(line):
@@ -145,6 +156,10 @@ class RichConsole:
                 self._writable.clear()
                 await self._writable.wait()
             data = await self.conn.read_plain()
+        # End of input: the prompt sees end of file once it has read what is queued.
+        self._eof = True
+        if not self._pending and self._pipe is not None:
+            self._pipe.close()
 
     def _queue(self, data: bytes) -> None:
         # Telnet clients end lines with CR NUL or CR LF; prompt_toolkit wants CR.
@@ -176,6 +191,8 @@ class RichConsole:
             self._pending.clear()
             return
         del self._pending[:n]
+        if not self._pending and self._eof:
+            self._pipe.close()
         if self._pending:
             if not self._writer_added:
                 self._loop.add_writer(self._pipe.pipe.write_fd, self._flush)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 from ocdpy import log
 from ocdpy.commands.registry import (
@@ -254,16 +255,21 @@ class FakeSession:
         self.shutdown_error = False
         self.targets = [target] if target is not None else []
         self.server_settings = ServerSettings()
-        from ocdpy.commands import core, server  # noqa: F401 - registers their specs
+        self.config = SimpleNamespace(servers=self.server_settings)
+        from ocdpy.commands import connections, core, server  # noqa: F401 - registers their specs
 
-        self.registry.add_all(module_specs("ocdpy.commands.core"))
-        self.registry.add_all(module_specs("ocdpy.commands.server"))
+        for module in ("core", "server", "connections"):
+            self.registry.add_all(module_specs(f"ocdpy.commands.{module}"))
         for spec in _target_commands(self):
             self.registry.add(spec)
         self.interp.eval("proc ocd_gdb_restart {target_id} { reset halt }")
 
     def run_command(self, line: str) -> str:
         return self.interp.eval(line)
+
+    def show_usage(self, name: str) -> None:
+        for line in self.registry.help_lines(name, show_help=False):
+            log.user(line)
 
     def find_script(self, name: str) -> str | None:
         return None

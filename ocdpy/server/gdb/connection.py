@@ -111,7 +111,7 @@ class GdbConnection(Connection):
         """The target may already have halted (a breakpoint right away): ask now."""
         self._report_stop_soon()
 
-    def on_target_event(self, target: object, event: str) -> None:
+    def on_target_event(self, target: object, event: str, state: str) -> None:
         if target is not self.target or not self.gdb.running:
             return
         if event in ("halted", "gdb-halt"):
