@@ -23,6 +23,32 @@ from .base import (
 SUPPORTED = "`adapter driver hla` with `hla_layout stlink`, or `adapter driver st-link`"
 
 
+def settings_from_config(config: object, transport: str | None = None,
+                         usb_backend: object | None = None) -> AdapterSettings:
+    """AdapterSettings from the session's adapter configuration object (duck-typed:
+    driver, hla_layout, usb_ids, serial, clock_mode/speed_khz, backend, tcp_port, reset
+    with has_srst/srst_nogate/connect_assert_srst)."""
+    g = getattr
+    reset = g(config, "reset", None)
+    clock_mode = g(config, "clock_mode", "khz")
+    speed = g(config, "speed_khz", None) if clock_mode != "unselected" else None
+    return AdapterSettings(
+        driver=g(config, "driver", None) or "hla",
+        hla_layout=g(config, "hla_layout", None) or "stlink",
+        vid_pids=list(g(config, "usb_ids", None) or STLINK_VID_PIDS),
+        serial=g(config, "serial", None),
+        speed_khz=speed or None,
+        backend=g(config, "backend", "usb") or "usb",
+        tcp_port=g(config, "tcp_port", STLINK_TCP_PORT) or STLINK_TCP_PORT,
+        transport=transport,
+        reset=ResetConfig(
+            has_srst=bool(g(reset, "has_srst", False)), has_trst=bool(g(reset, "has_trst", False)),
+            srst_nogate=bool(g(reset, "srst_nogate", False)),
+            connect_assert_srst=bool(g(reset, "connect_assert_srst", False))),
+        usb_backend=usb_backend,
+    )
+
+
 def create_adapter(settings: AdapterSettings) -> Adapter:
     """The adapter object for `settings` (not opened yet). Raises ConfigError for a
     driver, layout or transport ocdpy does not drive."""
@@ -47,4 +73,4 @@ def create_adapter(settings: AdapterSettings) -> Adapter:
 
 
 __all__ = ["STLINK_TCP_PORT", "STLINK_VID_PIDS", "Adapter", "AdapterSettings", "DapAccess", "HlaAccess",
-           "ResetConfig", "create_adapter"]
+           "ResetConfig", "create_adapter", "settings_from_config"]

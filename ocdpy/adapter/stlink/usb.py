@@ -195,27 +195,42 @@ class StlinkUsb(StlinkTransport):
             raise ProbeError("the ST-Link is not open (init has not run, or the probe was closed)")
         if self._resync:
             self._drain()
+        phase = "command"
         try:
             self.dev.write(self.ep_out, block, timeout=TIMEOUT_MS)
             if data_out:
+                phase = "data"
                 self.dev.write(self.ep_out, data_out, timeout=TIMEOUT_MS + len(data_out) // 1024)
             if not read_size:
                 return b""
+            phase = "reply"
             reply = bytes(self.dev.read(C.EP_IN, read_size, timeout=TIMEOUT_MS + read_size // 1024))
-        except usb.core.USBTimeoutError:
-            self._resync = True
-            raise ProbeError(f"the ST-Link did not answer within {TIMEOUT_MS} ms (command "
-                             f"{block[:2].hex()}): replug the probe, then run again") from None
         except usb.core.USBError as exc:
-            if _is_gone(exc):
-                self.close()
-                raise ProbeDisconnectedError(f"ST-Link disconnected (USB error: {_usb_text(exc)}): "
-                                             "check the cable, then run again") from None
-            self._resync = True
-            raise ProbeError(f"ST-Link USB transfer failed (USB error: {_usb_text(exc)}): check the "
-                             "cable and the USB port, then run again") from None
+            raise self._failed(exc, block, phase, data_out) from None
         if len(reply) != read_size:
             self._resync = True
             raise ProbeError(f"the ST-Link sent {len(reply)} bytes where {read_size} were expected "
                              f"(command {block[:2].hex()}): replug the probe, then run again")
         return reply
+
+    def _failed(self, exc: Exception, block: bytes, phase: str, data_out: bytes) -> ProbeError:
+        """The error for a failed transfer, after putting the probe back in step."""
+        import usb.core
+
+        if _is_gone(exc):
+            self.close()
+            return ProbeDisconnectedError(f"ST-Link disconnected (USB error: {_usb_text(exc)}): "
+                                          "check the cable, then run again")
+        self._resync = True
+        if phase == "data":
+            # The probe took the command and now waits for its data: give it the data, or
+            # it would take the next command block as data (and write that to the target).
+            try:
+                self.dev.write(self.ep_out, data_out, timeout=TIMEOUT_MS + len(data_out) // 1024)
+            except usb.core.USBError:
+                pass
+        if isinstance(exc, usb.core.USBTimeoutError):
+            return ProbeError(f"the ST-Link did not answer within {TIMEOUT_MS} ms (command "
+                              f"{block[:2].hex()}, {phase}): replug the probe, then run again")
+        return ProbeError(f"ST-Link USB transfer failed (USB error: {_usb_text(exc)}): check the "
+                          "cable and the USB port, then run again")

@@ -1,0 +1,100 @@
+"""Reset on the virtual chips: SYSRESETREQ and NRST (reset_config), vector catch for
+`reset halt`, connect-under-reset for firmware that disables SWD, NRST not wired,
+external resets, and soft_reset_halt."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocdpy.arm import TargetState
+from ocdpy.errors import TargetConnectionError, TargetError
+from tests.adapter.rig import captured_log, elf_symbol, vector
+
+from .bench import bench
+
+
+@pytest.mark.parametrize("driver", ["hla", "st-link"])
+@pytest.mark.parametrize("reset", ["", "srst_only srst_nogate", "srst_only"])
+def test_reset_halt_stops_at_the_reset_handler(driver: str, reset: str) -> None:
+    chip = "stm32f103c8"
+    with bench(chip, driver=driver, reset=reset) as b:
+        b.core.reset(halt=True)
+        assert b.core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
+        assert b.core.read_register("msp") == vector(chip, 0)
+        assert not b.rig.probe.nrst_asserted
+        assert b.chip.state == "halted"
+
+
+@pytest.mark.parametrize("chip", ["stm32f407vg", "stm32h753xi"])
+def test_reset_halt_on_f4_and_h7(chip: str) -> None:
+    with bench(chip, probe="stlink-v3") as b:
+        b.core.reset(halt=True)
+        assert b.core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
+        assert b.core.read_register("sp") == vector(chip, 0)
+
+
+@pytest.mark.parametrize("reset", ["", "srst_only"])
+def test_reset_run_lets_the_firmware_blink(reset: str) -> None:
+    with bench(reset=reset) as b:
+        b.core.halt()
+        b.core.wait_state()
+        b.core.reset(halt=False)
+        for _ in range(5):
+            assert b.core.poll() == TargetState.RUNNING
+        before = b.chip.gpio_toggles("C", 13)
+        b.chip.advance(0.5)
+        assert b.chip.gpio_toggles("C", 13) > before
+
+
+def test_nrst_not_wired_is_named() -> None:
+    with bench(reset="srst_only", faults=("nrst-open",)) as b:
+        with pytest.raises(TargetError, match="NRST did not reset the target") as info:
+            b.core.reset(halt=True)
+        assert "`reset_config none`" in str(info.value)
+        b.core.reset_config.has_srst = False  # as after `reset_config none`
+        b.core.reset(halt=True)
+        assert b.core.read_register("pc") == elf_symbol("stm32f103c8", "Reset_Handler") & ~1
+
+
+def test_firmware_that_disables_swd_under_connect_assert_srst() -> None:
+    chip = "stm32f103c8"
+    with bench(chip, faults=("swd-disabled",), run_s=0.01, reset="srst_only connect_assert_srst") as b:
+        core = b.core
+        core.reset(halt=True)
+        assert core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
+        core.resume()
+        with pytest.raises(TargetConnectionError, match="lost contact with the target") as info:
+            for _ in range(50):
+                core.poll()
+        assert "`reset halt`" in str(info.value)
+        assert core.state == TargetState.UNKNOWN
+        core.reset(halt=True)  # NRST brings the SWD pins back; the vector catch holds the core
+        assert core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
+
+
+def test_external_reset_is_seen_by_the_poll() -> None:
+    with captured_log() as out, bench(driver="st-link") as b:
+        b.chip.set_nrst(True)
+        b.chip.set_nrst(False)
+        assert b.core.poll() == TargetState.RESET
+        assert b.core.poll() == TargetState.RUNNING
+    assert "Info : [stm32f1x.cpu] external reset detected" in out.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("driver", ["hla", "st-link"])
+def test_soft_reset_halt(driver: str) -> None:
+    with captured_log() as out, bench(driver=driver) as b:
+        b.core.soft_reset_halt()
+        assert b.core.state == TargetState.HALTED
+        assert b.core.read_register("pc") == elf_symbol("stm32f103c8", "Reset_Handler") & ~1
+    assert "Warn : soft_reset_halt is deprecated, please use 'reset halt' instead." in out.getvalue()
+
+
+def test_breakpoints_survive_a_reset() -> None:
+    chip = "stm32f103c8"
+    main = elf_symbol(chip, "main") & ~1
+    with bench(chip) as b:
+        b.core.add_breakpoint(main, 2, hw=True)
+        b.core.reset(halt=False)
+        b.core.wait_state(TargetState.HALTED, 2000)
+        assert b.core.read_register("pc") == main
