@@ -96,7 +96,7 @@ class SimCore:
         self._stop: RunResult | None = None
         self._unmapped_addr: int | None = None
         self._pending_fault: tuple[str, int | None] | None = None
-        self._watch_pc = -1
+        self._watch_hit: int | None = None
         self._in_run = False
         self._regs_by_sel = self._selector_table()
         u = self.uc
@@ -381,7 +381,13 @@ class SimCore:
             self.uc.ctl_remove_cache(addr & ~1, (addr & ~1) + 4)
 
     def set_watchpoints(self, watches: list[tuple[int, int, bool, bool]]) -> None:
-        """`watches`: (first address, last address, on read, on write)."""
+        """`watches`: (first address, last address, on read, on write).
+
+        A match is noted by a memory hook and acted on before the next instruction:
+        stopping inside the access would leave the instruction half done (its base
+        register writeback lost); silicon halts after it. That needs a hook on every
+        instruction, so a core with a watchpoint armed runs several times slower.
+        """
         for handle in self._wp_hooks:
             self.uc.hook_del(handle)
         self._wp_hooks = []
@@ -390,7 +396,9 @@ class SimCore:
             kinds = (ucc.UC_HOOK_MEM_READ if on_read else 0) | (ucc.UC_HOOK_MEM_WRITE if on_write else 0)
             if kinds:
                 self._wp_hooks.append(self.uc.hook_add(kinds, self._on_watch, None, first, last))
-        # Memory hooks also decide how accesses are translated: start afresh.
+        if self._wp_hooks:
+            self._wp_hooks.append(self.uc.hook_add(ucc.UC_HOOK_CODE, self._on_insn_after_watch))
+        # Memory and block hooks also decide how code is translated: start afresh.
         self.uc.ctl_flush_tb()
 
     def _on_breakpoint(self, uc: object, address: int, size: int, _ud: object) -> None:
@@ -399,18 +407,14 @@ class SimCore:
             self.uc.emu_stop()
 
     def _on_watch(self, uc: object, access: int, address: int, size: int, value: int, _ud: object) -> None:
-        if self._stop is None:
-            self._stop = RunResult(STOP_WATCH, None, fault_addr=address)
-            self._watch_pc = self.pc
-            self.uc.emu_stop()
+        if self._watch_hit is None:
+            self._watch_hit = address
 
-    def _finish_watched_instruction(self) -> None:
-        # Unicorn stops after the accessing instruction but leaves PC on it; silicon
-        # halts after it, so resuming must not repeat the access.
-        pc = self.pc
-        if pc == self._watch_pc:
-            first = int.from_bytes(bytes(self.uc.mem_read(pc, 2)), "little")
-            self.pc = pc + (4 if first >> 11 in (0b11101, 0b11110, 0b11111) else 2)
+    def _on_insn_after_watch(self, uc: object, address: int, size: int, _ud: object) -> None:
+        if self._watch_hit is not None and self._stop is None:
+            self._stop = RunResult(STOP_WATCH, None, fault_addr=self._watch_hit)
+            self._watch_hit = None
+            self.uc.emu_stop()
 
     def _on_unmapped(self, uc: object, access: int, address: int, size: int, value: int, _ud: object) -> bool:
         self._unmapped_addr = address
@@ -463,6 +467,7 @@ class SimCore:
         if not self.xpsr & 0x01000000:
             return RunResult(STOP_FAULT, 0, fault=FAULT_INVSTATE)
         self._stop = None
+        self._watch_hit = None
         self._unmapped_addr = None
         self._in_run = True
         error = None
@@ -478,9 +483,11 @@ class SimCore:
             self._pending_fault = None
             return RunResult(STOP_FAULT, None, fault=kind, fault_addr=addr)
         if self._stop is not None:
-            if self._stop.reason == STOP_WATCH:
-                self._finish_watched_instruction()
             return self._stop
+        if self._watch_hit is not None and error is None:
+            # matched by the last instruction of the run: it has completed
+            addr, self._watch_hit = self._watch_hit, None
+            return RunResult(STOP_WATCH, count, fault_addr=addr)
         if error is not None:
             return RunResult(STOP_FAULT, None, fault=self._classify(error), fault_addr=self._unmapped_addr)
         return RunResult(STOP_COUNT, count)

@@ -321,3 +321,22 @@ def test_bit_band_alias_sets_and_reads_single_bits() -> None:
     probe.halt()
     assert probe.reg(3) == 1 << 5
     assert probe.reg(4) == 1
+
+
+def test_watchpoint_on_a_post_indexed_store_lets_the_instruction_finish() -> None:
+    # blinky's bss loop zeroes blink_count (0x20000004) with `str.w r1, [r3], #4`
+    chip, probe = halted_blinky()
+    probe.write32(DEMCR, 1 << 24 | VC_CORERESET)
+    probe.write32(DWT_COMP0, 0x20000004)
+    probe.write32(DWT_MASK0, 2)
+    probe.write32(DWT_FUNCTION0, 6)
+    probe.resume()
+    chip.advance(0.001)
+    assert probe.halted()
+    assert probe.reg(3) == 0x20000008  # the writeback happened
+    assert probe.reg(SEL_PC) == 0x08000084  # right after the store at 0x08000080
+    probe.resume()
+    chip.advance(0.001)
+    assert probe.halted()  # next write to blink_count: `str r3, [r4]` in main
+    assert probe.reg(SEL_PC) == 0x080000C8
+    assert probe.read32(0x20000004) == 1
