@@ -22,7 +22,7 @@ PROCS = ("proc add {a b} { return [expr {$a + $b}] }\n"
 TREE = "/usr/share/openocd/scripts"
 
 
-def _time(cmd: list[str], runs: int = 3) -> float:
+def _time(cmd: list[str], runs: int = 5) -> float:
     best = float("inf")
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -53,6 +53,8 @@ def main() -> None:
             if "jimsh" in res and res["jimsh"] > 0:
                 res["ratio_ocdpy_to_jimsh"] = round(res["ocdpy"] / res["jimsh"], 2)
             out[case] = res
+        # what any Python program pays before running a line of its own
+        out["empty"]["python_c_pass"] = _time([sys.executable, "-c", "pass"])
     tree = sorted(glob.glob(TREE + "/**/*.cfg", recursive=True) + glob.glob(TREE + "/**/*.tcl", recursive=True))
     if tree:
         from ocdpy.tcl.parser import check
