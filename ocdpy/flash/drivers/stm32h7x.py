@@ -1,0 +1,343 @@
+"""stm32h7x: the embedded flash of STM32H74x/75x and H72x/73x parts, per RM0433 /
+RM0468. Each bank (0x08000000 and, on dual-bank parts, 0x08100000) is its own flash
+bank with its own register block (0x52002000 / 0x52002100); option bytes (RDP, write
+protection per sector in WPSN) are shared and programmed through OPTSR_PRG/WPSN_PRG
+and OPTCR.OPTSTART.
+
+Programming is by 256-bit flash words, each written once after an erase (ECC); sectors
+are 128 KiB. Erase and program use x64 parallelism, as OpenOCD does.
+(H7A3/B3 parts, with 8 KiB sectors and 128-bit flash words, are not supported yet.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocdpy import log
+from ocdpy.errors import FlashError, TransferFaultError
+from ocdpy.flash import loader_code
+from ocdpy.flash.bank import sector_array
+from ocdpy.flash.drivers.base import flags_text
+from ocdpy.flash.drivers.stm32_common import (
+    KEY1,
+    KEY2,
+    OPTKEY1,
+    OPTKEY2,
+    Stm32Flash,
+    sanity_checked_size,
+)
+from ocdpy.flash.loader import ST_ERASE, LoaderError
+
+BANK1_BASE, BANK2_BASE = 0x08000000, 0x08100000
+REG_BASE_B1, REG_BASE_B2 = 0x52002000, 0x52002100
+DBGMCU_IDCODE = 0x5C001000
+KEYR, OPTKEYR, CR, SR, CCR, OPTCR, OPTSR_CUR, OPTSR_PRG, OPTCCR = (
+    0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C, 0x20, 0x24)
+WPSN_CUR, WPSN_PRG = 0x38, 0x3C
+CR_LOCK, CR_PG, CR_SER, CR_BER, CR_FW, CR_START = 0x01, 0x02, 0x04, 0x08, 0x40, 0x80
+PSIZE_X64 = 3 << 4
+SR_BSY, SR_WBNE, SR_QW = 0x1, 0x2, 0x4
+SR_EOP, SR_WRPERR, SR_PGSERR, SR_STRBERR, SR_INCERR, SR_OPERR = (
+    1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 21, 1 << 22)
+SR_RDPERR, SR_RDSERR, SR_SNECCERR, SR_DBECCERR = 1 << 23, 1 << 24, 1 << 25, 1 << 26
+SR_ERRORS = 0x07EE0000
+CCR_CLEAR = 0x0FEF0000
+OPTCR_LOCK, OPTCR_START = 0x1, 0x2
+OPTSR_BUSY, OPTSR_CHANGEERR = 0x1, 1 << 30
+OPTCCR_CLR_OPTCHANGEERR = 1 << 30
+RDP_L0, RDP_L1, RDP_L2 = 0xAA, 0x00, 0xCC
+SR_NAMES = {SR_BSY: "BSY", SR_QW: "QW", SR_WBNE: "WBNE",
+            SR_WRPERR: "WRPERR: write-protected or read-out protected",
+            SR_PGSERR: "PGSERR: programming sequence error", SR_STRBERR: "STRBERR: flash word written twice",
+            SR_INCERR: "INCERR: inconsistent flash word write", SR_OPERR: "OPERR",
+            SR_RDPERR: "RDPERR: read-out protected", SR_RDSERR: "RDSERR",
+            SR_SNECCERR: "SNECCERR", SR_DBECCERR: "DBECCERR: double ECC error", SR_EOP: "EOP"}
+
+# DS12117 "Flash memory programming", x64 column: 256-bit word 100 us, 128 KiB sector
+# 1 s, bank erase 5 s.
+WORD_SECONDS = 100e-6
+SECTOR_ERASE_SECONDS = 1.0
+BANK_ERASE_SECONDS = 5.0
+OPTION_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class H7Part:
+    device: str
+    sector_kb: int
+    flash_word: int
+    max_kb: int
+    max_bank_kb: int
+    dual_bank: bool
+    size_reg: int
+    revisions: dict[int, str]
+
+
+PARTS: dict[int, H7Part] = {
+    0x450: H7Part("STM32H74x/75x", 128, 32, 2048, 1024, True, 0x1FF1E880,
+                  {0x1000: "A", 0x1001: "Z", 0x1003: "Y", 0x2001: "X", 0x2003: "V"}),
+    0x483: H7Part("STM32H72x/73x", 128, 32, 1024, 1024, False, 0x1FF1E880, {0x1000: "A", 0x1001: "Z"}),
+}
+UNSUPPORTED = {0x480: "STM32H7Ax/7Bx"}
+
+
+class Stm32h7xFlash(Stm32Flash):
+    name = "stm32h7x"
+    loader = loader_code.STM32H7X
+    sr_offset = SR
+
+    def __init__(self, bank, options: list[str]) -> None:
+        super().__init__(bank, options)
+        self.part: H7Part | None = None
+        self.idcode = 0
+        self.register_base = REG_BASE_B1
+
+    # identification -------------------------------------------------------------------------
+
+    def read_idcode(self) -> int:
+        return self.target.read_u32(DBGMCU_IDCODE)
+
+    def probe(self) -> None:
+        bank = self.bank
+        self.idcode = self.read_idcode()
+        device = self.idcode & 0xFFF
+        if device in UNSUPPORTED:
+            raise FlashError(f"{UNSUPPORTED[device]} flash (8 KiB sectors, 128-bit words) is not "
+                             "supported by ocdpy's stm32h7x driver yet; use OpenOCD for this part")
+        part = PARTS.get(device)
+        if part is None:
+            raise FlashError(f"Cannot identify target as a STM32H7xx family (device id 0x{device:03x}); "
+                             "check that the target config matches the chip")
+        log.info(f"Device: {part.device}")
+        self.part = part
+        if bank.base == BANK1_BASE:
+            self.register_base = REG_BASE_B1
+        elif bank.base == BANK2_BASE:
+            self.register_base = REG_BASE_B2
+        else:
+            raise FlashError(f"Flash register base not defined for bank {bank.number}: its base "
+                             f"0x{bank.base:08x} should be 0x{BANK1_BASE:08x} or 0x{BANK2_BASE:08x}")
+        try:
+            value: int | None = int.from_bytes(self.target.read_memory(part.size_reg, 2, 2), "little")
+            log.info(f"flash size probed value {value}k")
+        except TransferFaultError:
+            value = None
+        size_kb = sanity_checked_size(self, part.size_reg, value, part.max_kb, part.device + " part")
+        dual = part.dual_bank
+        if device == 0x450:
+            if size_kb == 128:
+                dual = False
+            else:
+                size_kb //= 2
+        if dual:
+            log.info("STM32H7 flash has dual banks")
+        else:
+            log.info("STM32H7 flash has a single bank")
+            if bank.base == BANK2_BASE:
+                raise FlashError("this device has a single bank only: remove the flash bank at "
+                                 f"0x{BANK2_BASE:08x} from your config")
+        log.info(f"Bank ({bank.number}) size is {size_kb} kb, base address is 0x{bank.base:08x}")
+        if bank.user_size:
+            log.info("ignoring flash probed value, using configured bank size")
+            size_kb = bank.user_size // 1024
+        bank.size = size_kb * 1024
+        bank.write_start_alignment = bank.write_end_alignment = part.flash_word
+        count = size_kb // part.sector_kb
+        bank.sectors = sector_array(count, part.sector_kb * 1024)
+        bank.prot_blocks = sector_array(count, part.sector_kb * 1024)
+
+    def info(self) -> str:
+        idcode = self.read_idcode()
+        part = PARTS.get(idcode & 0xFFF)
+        if part is None:
+            return "Cannot identify target as a STM32H7x"
+        rev = idcode >> 16
+        name = part.revisions.get(rev)
+        return f"{part.device} - Rev: {name}" if name else f"{part.device} - Rev: unknown (0x{rev:04x})"
+
+    # family hooks ---------------------------------------------------------------------------
+
+    def regs_base(self) -> int:
+        return self.register_base
+
+    def unit(self) -> int:
+        return self.part.flash_word if self.part else 32
+
+    def extra_cr(self) -> int:
+        return PSIZE_X64
+
+    def erase_entry(self, index: int) -> int:
+        return CR_SER | index << 8
+
+    def mass_entry(self) -> int:
+        return CR_BER
+
+    def sector_erase_seconds(self, index: int) -> float:
+        return SECTOR_ERASE_SECONDS
+
+    def mass_erase_seconds(self) -> float | None:
+        return BANK_ERASE_SECONDS
+
+    def program_seconds(self, nbytes: int) -> float:
+        return (nbytes + 31) // 32 * WORD_SECONDS
+
+    def describe_sr(self, sr: int) -> str:
+        return flags_text(sr, SR_NAMES)
+
+    # protection ------------------------------------------------------------------------------
+
+    def rdp(self) -> int:
+        return (self.target.read_u32(self.register_base + OPTSR_CUR) >> 8) & 0xFF
+
+    def rdp_message(self) -> str:
+        return (f"device is read-out protected: flash bank #{self.bank.number} cannot be read, "
+                f"erased or programmed. `stm32h7x unlock {self.bank.number}` removes the "
+                "protection and erases both banks (then reset or power-cycle the board); "
+                "then flash again")
+
+    def check_access(self, writing: bool) -> None:
+        if self.rdp() != RDP_L0:
+            raise FlashError(self.rdp_message())
+
+    def explain_read_fault(self, exc: TransferFaultError) -> FlashError:
+        try:
+            if self.rdp() != RDP_L0:
+                return FlashError(self.rdp_message())
+            sr = self.target.read_u32(self.register_base + SR)
+            if sr & SR_DBECCERR:
+                return FlashError(f"reading flash bank #{self.bank.number} failed: double ECC error "
+                                  f"at 0x{exc.address or 0:08x} (a flash word programmed twice "
+                                  "without an erase); erase the sector and program it again")
+        except TransferFaultError:
+            pass
+        return FlashError(f"reading flash bank #{self.bank.number} failed: {exc}")
+
+    def protected_sectors_text(self, index: int | None = None) -> str:
+        wpsn = self.target.read_u32(self.register_base + WPSN_CUR) & 0xFF
+        names = [i for i in range(len(self.bank.sectors)) if not wpsn >> i & 1]
+        if index is not None and index in names:
+            names = [index]
+        if not names:
+            return ""
+        text = ", ".join(f"sector {i} (0x{self.bank.base + self.bank.sectors[i].offset:08x})"
+                         for i in names)
+        return (f"write-protected: {text}. `flash protect {self.bank.number} {min(names)} "
+                f"{max(names)} off` removes the protection")
+
+    def explain(self, exc: LoaderError) -> FlashError:
+        if exc.sr is not None and exc.sr & (SR_WRPERR | SR_RDPERR):
+            try:
+                if self.rdp() != RDP_L0:
+                    return FlashError(self.rdp_message())
+                index = None
+                if exc.status == ST_ERASE and exc.address is not None and exc.address & CR_SER:
+                    index = (exc.address >> 8) & 7
+                elif exc.address is not None and self.bank.contains(exc.address):
+                    index = self.bank.sector_index(exc.address - self.bank.base)
+                detail = self.protected_sectors_text(index)
+            except TransferFaultError:
+                detail = ""
+            if detail:
+                return FlashError(f"{exc.message.split(':')[0]}: {detail}")
+        return exc
+
+    def protect_check(self) -> None:
+        wpsn = self.target.read_u32(self.register_base + WPSN_CUR)
+        for i, block in enumerate(self.bank.prot_blocks):
+            block.is_protected = 0 if wpsn >> i & 1 else 1
+
+    # direct register programming ---------------------------------------------------------------
+
+    def _unlock(self) -> None:
+        if self.reg(CR) & CR_LOCK:
+            self.set_reg(KEYR, KEY1)
+            self.set_reg(KEYR, KEY2)
+            if self.reg(CR) & CR_LOCK:
+                raise FlashError("stm32h7x: the flash stayed locked after the unlock keys; run "
+                                 "`reset halt` and try again")
+        self.set_reg(CCR, CCR_CLEAR)
+
+    def _check(self, sr: int, what: str, address: int) -> None:
+        if sr & SR_ERRORS:
+            raise self.explain(LoaderError(f"stm32h7x: {what} at 0x{address:08x} failed: FLASH_SR "
+                                           f"0x{sr:08x} ({self.describe_sr(sr)})", 0, address, sr))
+
+    def direct_erase(self, entries: list[int]) -> None:
+        self._unlock()
+        try:
+            for entry in entries:
+                cr = entry | PSIZE_X64
+                self.set_reg(CR, cr)
+                self.set_reg(CR, cr | CR_START)
+                seconds = BANK_ERASE_SECONDS if entry & CR_BER else SECTOR_ERASE_SECONDS
+                self._check(self.wait_idle(SR, SR_BSY | SR_QW, seconds), "erasing", entry)
+        finally:
+            self.set_reg(CR, CR_LOCK)
+
+    def direct_write(self, offset: int, data: bytes) -> None:
+        self._unlock()
+        address = self.bank.base + offset
+        try:
+            self.set_reg(CR, CR_PG | PSIZE_X64)
+            for pos in range(0, len(data), 1024):
+                self.target.write_memory(address + pos, data[pos:pos + 1024], 4)
+                self._check(self.wait_idle(SR, SR_BSY | SR_QW, WORD_SECONDS), "programming", address + pos)
+        finally:
+            self.set_reg(CR, CR_LOCK)
+
+    # option bytes --------------------------------------------------------------------------------
+
+    def write_option(self, offset: int, value: int) -> None:
+        """Program one option register (OPTSR_PRG, WPSN_PRG, ...) and wait for the load."""
+        base = self.register_base
+        target = self.target
+        if target.read_u32(base + OPTCR) & OPTCR_LOCK:
+            target.write_u32(base + OPTKEYR, OPTKEY1)
+            target.write_u32(base + OPTKEYR, OPTKEY2)
+            if target.read_u32(base + OPTCR) & OPTCR_LOCK:
+                raise FlashError("stm32h7x: the option bytes stayed locked after the option keys; "
+                                 "run `reset halt` and try again")
+        try:
+            target.write_u32(base + offset, value)
+            target.write_u32(base + OPTCCR, OPTCCR_CLR_OPTCHANGEERR)
+            target.write_u32(base + OPTCR, OPTCR_START)
+            status = self.wait_idle(OPTSR_CUR, OPTSR_BUSY, OPTION_SECONDS + 2 * BANK_ERASE_SECONDS)
+            if status & OPTSR_CHANGEERR:
+                raise FlashError("error changing option bytes (OPTCHANGEERR=1)")
+        finally:
+            target.write_u32(base + OPTCR, OPTCR_LOCK)
+
+    def modify_option(self, offset: int, value: int, mask: int = 0xFFFFFFFF) -> None:
+        current = self.target.read_u32(self.register_base + offset)
+        self.write_option(offset, (current & ~mask) | (value & mask))
+
+    def set_rdp(self, level: int) -> bool:
+        """Program RDP; False if it already had that value (OpenOCD then says so)."""
+        self.require_halted()
+        optsr = self.target.read_u32(self.register_base + OPTSR_PRG)
+        if (optsr >> 8) & 0xFF == level:
+            log.info("the requested RDP value is already programmed")
+            return False
+        log.warning({RDP_L0: "unlocking the entire flash device", RDP_L1: "locking the entire flash device",
+                     RDP_L2: "locking the entire flash device, irreversible"}[level])
+        self.write_option(OPTSR_PRG, (optsr & ~0xFF00) | level << 8)
+        return True
+
+    def lock(self) -> None:
+        self.set_rdp(RDP_L1)
+
+    def unlock(self) -> None:
+        self.set_rdp(RDP_L0)
+        for s in self.bank.sectors:
+            s.is_erased = -1
+
+    def protect(self, set_: bool, first: int, last: int) -> None:
+        self.require_halted()
+        wpsn = self.target.read_u32(self.register_base + WPSN_PRG) & 0xFF
+        for i in range(first, last + 1):
+            wpsn = wpsn & ~(1 << i) if set_ else wpsn | 1 << i
+        self.write_option(WPSN_PRG, wpsn)
+
+    def option_read(self, offset: int) -> tuple[int, int]:
+        address = self.register_base + offset
+        return address, self.target.read_u32(address)

@@ -1,0 +1,220 @@
+"""A FlashTarget wired straight to a virtual chip (ocdpy.sim), for tests and benchmarks
+of the flash layer without a probe driver in between.
+
+Every operation is charged to the chip's modeled clock as the ST-Link command(s) a
+good driver would send for it (ocdpy.sim.stlink.timing: USB round trip, bytes, SWD
+transfers), so loaders, BSY polling and ring-buffer streaming see realistic timing and
+modeled durations are comparable with runs through the virtual probe.
+
+    from ocdpy.sim.chips import create_chip
+    from ocdpy.flash.simtarget import SimChipTarget
+    target = SimChipTarget(create_chip("stm32f103c8"))
+    target.reset_halt()
+"""
+
+from __future__ import annotations
+
+import math
+
+from ocdpy.errors import TargetError, TransferFaultError
+from ocdpy.flash.target_api import CoreState
+
+DHCSR, DCRSR, DCRDR, DEMCR, DFSR, CPUID, AIRCR = (
+    0xE000EDF0, 0xE000EDF4, 0xE000EDF8, 0xE000EDFC, 0xE000ED30, 0xE000ED00, 0xE000ED0C)
+DBGKEY = 0xA05F << 16
+C_DEBUGEN, C_HALT, C_MASKINTS = 1, 2, 8
+S_HALT, S_LOCKUP = 1 << 17, 1 << 19
+VC_CORERESET, VC_HARDERR, TRCENA = 1, 1 << 10, 1 << 24
+REG_SEL = {f"r{i}": i for i in range(13)} | {"sp": 13, "lr": 14, "pc": 15, "xpsr": 16,
+                                              "msp": 17, "psp": 18}
+MAX_TRANSFER = 6144  # bytes per ST-Link memory command (V2 firmware buffer)
+
+# Work areas as the targets' config files lend them (stm32f1x/f4x/h7x.cfg).
+DEFAULT_WORK_AREA = {"f1": (0x20000000, 0x1000), "f4": (0x20000000, 0x8000),
+                     "h7": (0x20000000, 0x10000)}
+
+
+class SimChipTarget:
+    """FlashTarget over a `SimChip` (see module docstring)."""
+
+    def __init__(self, chip, work_area: tuple[int, int] | None = None, probe: str = "stlink-v2",
+                 swd_khz: float = 1000.0, name: str | None = None) -> None:
+        from ocdpy.sim.stlink.kinds import probe_kind
+
+        self.chip = chip
+        self.name = name or f"{chip.name}.cpu"
+        self.kind = probe_kind(probe)
+        self.swd_khz = swd_khz
+        base, size = work_area or DEFAULT_WORK_AREA[chip.spec.family]
+        self.work_base, self.work_size = base, size
+        self._allocs: dict[int, int] = {}
+        self.commands = 0
+        self._partno: int | None = None
+        # What start_algorithm need not write again: DEMCR, and xPSR (Thumb state),
+        # which stays valid after a routine ends on BKPT; any reset forgets both.
+        self._demcr_set = False
+        self._xpsr_set = False
+
+    # cost model ------------------------------------------------------------------
+
+    def _charge(self, payload: int, transfers: int, commands: int = 1) -> None:
+        from ocdpy.sim.stlink.timing import command_cost
+
+        self.commands += commands
+        per = command_cost(self.kind, 16 + payload // max(1, commands) + 2, 0, self.swd_khz)
+        swd = transfers * 48 / (self.swd_khz * 1000.0)
+        self.chip.advance(per * commands + swd)
+
+    # memory -------------------------------------------------------------------------
+
+    def read_memory(self, address: int, size: int, width: int = 4) -> bytes:
+        from ocdpy.sim.port import SimBusFault, SimSwdError
+
+        if size <= 0:
+            return b""
+        self._charge(size, math.ceil(size / width), max(1, math.ceil(size / MAX_TRANSFER)))
+        try:
+            return self.chip.mem_read(0, address, size, width)
+        except SimBusFault as exc:
+            raise TransferFaultError(f"memory read at 0x{exc.addr:08x} faulted", exc.addr) from None
+        except SimSwdError as exc:
+            raise TransferFaultError(f"no answer from the target on SWD ({exc})", address) from None
+
+    def write_memory(self, address: int, data: bytes, width: int = 4) -> None:
+        from ocdpy.sim.port import SimBusFault, SimSwdError
+
+        if not data:
+            return
+        self._charge(len(data), math.ceil(len(data) / width), max(1, math.ceil(len(data) / MAX_TRANSFER)))
+        try:
+            self.chip.mem_write(0, address, bytes(data), width)
+        except SimBusFault as exc:
+            raise TransferFaultError(f"memory write at 0x{exc.addr:08x} faulted", exc.addr) from None
+        except SimSwdError as exc:
+            raise TransferFaultError(f"no answer from the target on SWD ({exc})", address) from None
+
+    def read_u32(self, address: int) -> int:
+        return int.from_bytes(self.read_memory(address, 4, 4), "little")
+
+    def write_u32(self, address: int, value: int) -> None:
+        self.write_memory(address, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)
+
+    # core ------------------------------------------------------------------------------
+
+    def is_halted(self) -> bool:
+        return bool(self.read_u32(DHCSR) & S_HALT)
+
+    def core_partno(self) -> int:
+        if self._partno is None:
+            self._partno = (self.read_u32(CPUID) >> 4) & 0xFFF
+        return self._partno
+
+    def target_voltage(self) -> float | None:
+        return self.chip.target_voltage()
+
+    def halt(self) -> None:
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+
+    def resume(self) -> None:
+        self._xpsr_set = False
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
+
+    def reset_halt(self) -> None:
+        """reset halt: system reset with the core caught at the reset vector."""
+        self._demcr_set = self._xpsr_set = False
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+        self.write_u32(DEMCR, TRCENA | VC_CORERESET | VC_HARDERR)
+        self.write_u32(AIRCR, 0x05FA0004)
+        self.chip.advance(1e-3)
+        if not self.is_halted():
+            raise TargetError("the core did not halt after reset")
+        self.write_u32(DEMCR, TRCENA | VC_HARDERR)
+
+    def reset_run(self) -> None:
+        """reset run: system reset, debug requests cleared, the core runs."""
+        self._demcr_set = self._xpsr_set = False
+        self.write_u32(DEMCR, TRCENA)
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
+        self.write_u32(AIRCR, 0x05FA0004)
+
+    def read_core_register(self, name: str) -> int:
+        self.write_u32(DCRSR, REG_SEL[name])
+        return self.read_u32(DCRDR)
+
+    def write_core_register(self, name: str, value: int) -> None:
+        # The ST-Link WRITEREG command is one USB command for the DCRDR+DCRSR pair.
+        self._charge(8, 2)
+        self.chip.mem_write(0, DCRDR, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)
+        self.chip.mem_write(0, DCRSR, (REG_SEL[name] | 1 << 16).to_bytes(4, "little"), 4)
+
+    # work area -----------------------------------------------------------------------------
+
+    def work_area_free(self) -> int:
+        used = sum(self._allocs.values())
+        return self.work_size - used
+
+    def alloc_work_area(self, size: int) -> int | None:
+        size = (size + 3) & ~3
+        pos = self.work_base
+        for addr in sorted(self._allocs):
+            if addr - pos >= size:
+                break
+            pos = addr + self._allocs[addr]
+        if pos + size > self.work_base + self.work_size:
+            return None
+        self._allocs[pos] = size
+        return pos
+
+    def free_work_area(self, address: int) -> None:
+        self._allocs.pop(address, None)
+
+    # algorithms ----------------------------------------------------------------------
+
+    def start_algorithm(self, entry: int, registers: dict[str, int]) -> None:
+        if not self.is_halted():
+            raise TargetError("target not halted")
+        if not self._demcr_set:
+            self.write_u32(DEMCR, TRCENA | VC_HARDERR)
+            self._demcr_set = True
+        for name, value in registers.items():
+            self.write_core_register(name, value)
+        self.write_core_register("pc", entry | 1)
+        if not self._xpsr_set:
+            self.write_core_register("xpsr", 0x01000000)
+            self._xpsr_set = True
+        # Interrupts stay masked while the routine runs (C_MASKINTS, set while halted).
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS)
+
+    def algorithm_state(self) -> CoreState | None:
+        dhcsr = self.read_u32(DHCSR)
+        if dhcsr & S_HALT:
+            return self._state(True)
+        if dhcsr & S_LOCKUP:
+            return self._state(False, "core locked up")
+        return None
+
+    def stop_algorithm(self) -> CoreState:
+        state = self.algorithm_state()
+        if state is not None and state.halted:
+            return state
+        self.halt()
+        return self._state(True, "halt request" if state is None else state.reason)
+
+    def _state(self, halted: bool, reason: str = "") -> CoreState:
+        if not halted:
+            return CoreState(False, reason=reason)
+        pc = self.read_core_register("pc")
+        xpsr = self.read_core_register("xpsr")
+        if not reason:
+            dfsr = self.read_u32(DFSR)
+            reason = "breakpoint" if dfsr & 2 else "fault (vector catch)" if dfsr & 8 else "halted"
+            self.write_u32(DFSR, dfsr)  # the reasons are sticky; clear them for next time
+        return CoreState(True, pc, xpsr, {"pc": pc, "xpsr": xpsr}, reason)
+
+    # time -------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        return self.chip.clock.now
+
+    def wait(self, seconds: float) -> None:
+        self.chip.advance(max(seconds, 0.0))
