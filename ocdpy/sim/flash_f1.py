@@ -131,9 +131,8 @@ class F1Flash(FlashController):
         elif offset == 0x04:
             self.keys.write(value, addr)
         elif offset == 0x08:
-            if self.keys.locked:
-                raise BusFault(addr, "option key written while FLASH_CR is locked")
-            self.opt_keys.write(value, addr)
+            if not self.keys.locked:  # the FPEC must be unlocked first (PM0075)
+                self.opt_keys.write(value, addr)
         elif offset == 0x0C:
             if not self.busy() and value & mask & SR_EOP:
                 self.eop_pending = False
