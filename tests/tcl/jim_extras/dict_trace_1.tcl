@@ -1,0 +1,2 @@
+puts start
+set d x; dict incr d a

@@ -1,0 +1,2 @@
+puts start
+dict replace {a 1} b

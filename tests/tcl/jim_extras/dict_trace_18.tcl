@@ -1,0 +1,2 @@
+puts start
+dict for {k v} {a 1 b} {}

@@ -1,0 +1,2 @@
+puts start
+set d {a x}; dict incr d a

@@ -1,0 +1,2 @@
+puts start
+set d {a 1}; dict update d a x { error inner2 }

@@ -1,0 +1,2 @@
+puts start
+set d {a 1}; dict incr d a 1 2

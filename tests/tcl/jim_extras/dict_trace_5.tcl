@@ -1,0 +1,2 @@
+puts start
+set d {a}; dict incr d a
