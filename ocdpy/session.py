@@ -200,20 +200,21 @@ class Session:
 
     def find_script(self, name: str) -> str | None:
         """OpenOCD's find_file: the name as given if it can be read, else the first
-        search dir holding it."""
-        if _readable(name):
+        search dir holding it. Names are Tcl strings (one character per byte)."""
+        if _readable(fs_path(name)):
             return name
         if os.path.isabs(name):
             return None
         for d in self.search_dirs():
-            path = f"{d}/{name}"
-            if _readable(path):
+            path = f"{tcl_string(d)}/{name}"
+            if _readable(fs_path(path)):
                 return path
         return None
 
     def _resolve_source(self, name: str) -> str:
-        # `source` takes the name as given (relative to the cwd), as OpenOCD's does.
-        return name
+        # `source` takes the name as given (relative to the cwd), as OpenOCD's does;
+        # the Tcl string's bytes are the file name's bytes.
+        return fs_path(name)
 
     def run_script(self, name: str) -> str:
         """`-f name`: run `script {name}` at global level, as OpenOCD does."""
@@ -291,6 +292,19 @@ def format_tcl_error(e) -> str:
     if not located and e.result:
         text = "Error: " + text
     return text
+
+
+def fs_path(name: str) -> str:
+    """The file-system path for a Tcl string (whose characters are the name's bytes)."""
+    try:
+        return os.fsdecode(name.encode("latin-1"))
+    except UnicodeEncodeError:
+        return name
+
+
+def tcl_string(path: str) -> str:
+    """A file-system path as a Tcl string: one character per byte of the name."""
+    return os.fsencode(path).decode("latin-1")
 
 
 def _readable(path: str) -> bool:

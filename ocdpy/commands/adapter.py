@@ -349,7 +349,17 @@ def cmsis_dap_backend(ctx: CommandContext, args: list[str]) -> None:
     ctx.session.config.adapter.backend = args[0].lower()
 
 
+# Argument counts other drivers insist on (min, max), where configs get them wrong.
+DRIVER_ARITY = {
+    "espusbjtag vid_pid": (2, 2), "espusbjtag caps_descriptor": (1, 1),
+    "espusbjtag chip_id": (1, 1), "ftdi layout_init": (2, 2),
+}
+
+
 def record_driver_setting(ctx: CommandContext, args: list[str]) -> None:
+    low, high = DRIVER_ARITY.get(ctx.name, (0, 1 << 30))
+    if not low <= len(args) <= high:
+        raise CommandSyntaxError()
     ctx.session.config.adapter.driver_settings.append((ctx.name, list(args)))
 
 
