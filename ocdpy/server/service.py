@@ -59,12 +59,15 @@ class Connection:
         """Queue bytes for the client; drop the client if it is not reading."""
         if self.closed or not data:
             return
+        transport = getattr(self.writer, "transport", None)
+        if transport is not None and transport.is_closing():
+            self.closed = True  # the client is gone; what it would get is dropped
+            return
         try:
             self.writer.write(data)
         except (ConnectionError, OSError, RuntimeError):
             self.abort()
             return
-        transport = getattr(self.writer, "transport", None)
         if transport is not None and transport.get_write_buffer_size() > OUTPUT_LIMIT:
             log.warning(f"{self.kind} client does not read its output; dropping the connection")
             self.abort()
