@@ -38,6 +38,7 @@ from .breakpoints import (
     unset_software_breakpoint,
 )
 from .cpuid import FPU_SIGNATURES, CorePart, Cpuid
+from .work_area import WorkAreaAllocator
 
 STEP_POLLS = 50
 REGRDY_POLLS = 10
@@ -125,14 +126,31 @@ class CortexM:
         self.core_mode = "Thread"
         self.maskints_erratum = False
         self.lockup_cleared = False
+        self.work_areas: WorkAreaAllocator | None = None
         self._regs: dict[int, int] = {}  # REGSEL -> value, valid while halted
         self._dhcsr = 0
         self._sticky = 0  # S_RESET_ST/S_RETIRE_ST seen since the last poll
         self._in_reset = False
         self._reset_halt = False
         self._srst_used = False
+        self._reconnect_pending = False
 
     # -- helpers -----------------------------------------------------------------------
+
+    def configure_work_area(self, base: int, size: int, backup: bool = False) -> None:
+        """The RAM `-work-area-phys/-work-area-size/-work-area-backup` lend to algorithms."""
+        self.work_areas = WorkAreaAllocator(base, size, backup, self.mem) if size > 0 else None
+
+    def flash_target(self):  # -> ocdpy.arm.flash_target.CortexFlashTarget
+        """This core as the flash layer's FlashTarget (memory, work area, algorithms)."""
+        from .flash_target import CortexFlashTarget
+
+        return CortexFlashTarget(self)
+
+    def register_caches(self) -> list[tuple[str, list[V7.CoreRegister]]]:
+        """The register groups `reg` lists, with OpenOCD's headings. The DWT group is
+        empty as in OpenOCD 0.12 (its registers do not show there)."""
+        return [("arm v7m registers", self.register_list()), ("Cortex-M DWT registers", [])]
 
     @property
     def hla(self) -> HlaAccess | None:
@@ -205,10 +223,13 @@ class CortexM:
         """Read DHCSR and follow the state machine; fires "halted"/"resumed" events."""
         self._require_examined()
         prev = self.state
+        if self._reconnect_pending:
+            self._reconnect()
         try:
             dhcsr = self._read_dhcsr()
         except (TargetConnectionError, TransferFaultError) as exc:
             self.state = TargetState.UNKNOWN
+            self._reconnect_pending = getattr(self.adapter, "reconnect", None) is not None
             reason = getattr(exc, "reason", None) or str(exc)
             raise TargetConnectionError(
                 f"[{self.name}] lost contact with the target ({reason}): its firmware may have "
@@ -249,6 +270,15 @@ class CortexM:
         elif self.state == TargetState.UNKNOWN:
             self.state = TargetState.RUNNING
         return self.state
+
+    def _reconnect(self) -> None:
+        """After a failed poll, re-enter SWD before trying again (as OpenOCD's hla does)."""
+        log.info("Previous state query failed, trying to reconnect")
+        self._reconnect_pending = False
+        self.adapter.reconnect()  # type: ignore[union-attr]
+        invalidate = getattr(self.mem, "invalidate", None)
+        if invalidate is not None:
+            invalidate()
 
     def wait_state(self, state: TargetState = TargetState.HALTED, timeout_ms: int = 1000) -> None:
         """Poll until the core is in `state`; TargetError after `timeout_ms` of wall time."""
@@ -470,6 +500,8 @@ class CortexM:
         stepped over first (with handle_breakpoints)."""
         self._require_halted()
         if not debug_execution:
+            if self.work_areas is not None:
+                self.work_areas.free_all()  # as OpenOCD: the application gets its RAM back
             self._arm_breakpoints()
         if address is not None:
             self.write_register("pc", address)
@@ -545,6 +577,8 @@ class CortexM:
                 reconnect = getattr(adapter, "reconnect", None)
                 if reconnect is not None:
                     reconnect()
+                    self._reconnect_pending = False
+                    getattr(self.mem, "invalidate", lambda: None)()
                 self._prepare_reset(halt)
             except (TargetConnectionError, TransferFaultError):
                 log.debug(f"[{self.name}] no debug access under reset either; resetting anyway")

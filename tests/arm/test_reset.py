@@ -58,7 +58,8 @@ def test_nrst_not_wired_is_named() -> None:
 
 def test_firmware_that_disables_swd_under_connect_assert_srst() -> None:
     chip = "stm32f103c8"
-    with bench(chip, faults=("swd-disabled",), run_s=0.01, reset="srst_only connect_assert_srst") as b:
+    with captured_log() as out, bench(chip, faults=("swd-disabled",), run_s=0.01,
+                                      reset="srst_only connect_assert_srst") as b:
         core = b.core
         core.reset(halt=True)
         assert core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
@@ -68,8 +69,12 @@ def test_firmware_that_disables_swd_under_connect_assert_srst() -> None:
                 core.poll()
         assert "`reset halt`" in str(info.value)
         assert core.state == TargetState.UNKNOWN
+        with pytest.raises(TargetConnectionError, match="cannot connect to the target over SWD"):
+            core.poll()  # the next poll re-enters SWD first, which cannot work either
         core.reset(halt=True)  # NRST brings the SWD pins back; the vector catch holds the core
         assert core.read_register("pc") == elf_symbol(chip, "Reset_Handler") & ~1
+        assert core.poll() == TargetState.HALTED
+    assert out.getvalue().count("Info : Previous state query failed, trying to reconnect") == 1
 
 
 def test_external_reset_is_seen_by_the_poll() -> None:
