@@ -441,7 +441,26 @@ def cmd_proc(F, argv):
         else:
             interp.cmd_display.pop(name, None)
     interp.cmds[name] = p.call
+    if "::" in name:
+        unshadow_inlined(interp, name)
     return given
+
+
+def unshadow_inlined(interp, name: str) -> None:
+    """A namespace command named like an inlined one (`ns::set`) must be found by
+    namespace lookup, which compiled fast paths skip: replace the global builtin with
+    an equal wrapper, so their "still the builtin?" guards fail over to normal calls."""
+    from ocdpy.tcl.compiler import _INLINE
+
+    short = name.rsplit("::", 1)[-1]
+    if short not in _INLINE:
+        return
+    builtin = interp._runtime.get("B_" + short)
+    if builtin is not None and interp.cmds.get(short) is builtin:
+        def same(F, argv, _b=builtin):
+            return _b(F, argv)
+
+        interp.cmds[short] = same
 
 
 def cmd_apply(F, argv):
@@ -488,6 +507,8 @@ def cmd_rename(F, argv):
         interp.cmd_display[new] = S(argv[2])
     if new:
         interp.cmds[new] = fn
+        if "::" in new:
+            unshadow_inlined(interp, new)
         if pyfn is not None:
             interp.python_cmds[new] = pyfn
         proc = getattr(fn, "__self__", None)
