@@ -158,7 +158,17 @@ def main(argv: list[str] | None = None) -> int:
         return 255
     if opts.version:
         return 0
-    return run(opts, stream)
+    try:
+        return run(opts, stream)
+    except Exception as e:  # noqa: BLE001 - the last guard against a Python traceback
+        import traceback
+
+        log.error(f"internal error: {type(e).__name__}: {e} (a bug in ocdpy; "
+                  "run with -d4 to see where)")
+        if log.get_level() >= log.DEBUG_IO:
+            for line in traceback.format_exc().rstrip().split("\n"):
+                log.debug_io(line)
+        return 1
 
 
 def run(opts: Options, stream=None) -> int:
@@ -250,12 +260,18 @@ def _print_result(result: str) -> None:
 
 
 def serve(session) -> None:
-    """Run the servers until shutdown. The servers are not built yet: say so and stop."""
-    from ocdpy import log
+    """Run the telnet, Tcl RPC and GDB servers until `shutdown` (from any client), a
+    signal, or the end of a `gdb_port pipe` connection (ocdpy.server)."""
+    from ocdpy.server.host import ServerHost
 
-    log.info("ocdpy has no telnet/Tcl/GDB servers yet; stopping after init "
-             "(add -c shutdown to a configuration check to skip this line)")
+    host = ServerHost(session)
+    try:
+        host.run()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C before the servers could take the signal over
     session.shutdown_requested = True
+    if host.start_error is not None:
+        session.shutdown_error = True  # a port that cannot be used ends OpenOCD with an error
 
 
 if __name__ == "__main__":

@@ -137,10 +137,11 @@ class ServerHost:
             wanted.append(Service(self, "telnet", s.telnet_port, TelnetConnection))
         else:
             log.info("telnet server disabled")
-        if s.gdb_port != "disabled":
-            wanted += gdb_services(self)
-        else:
+        if s.gdb_port == "disabled":
             log.info("gdb port disabled")
+        elif getattr(self.session, "initialized", True):
+            # As OpenOCD, GDB servers start with the targets, i.e. only after `init`.
+            wanted += gdb_services(self)
         if sum(1 for svc in wanted if svc.is_pipe) > 1:
             raise ServiceError("only one server can use 'pipe' (stdin/stdout)")
         for svc in wanted:
