@@ -41,11 +41,8 @@ STARTUP_SCRIPTS = ("helper.tcl", "jtag.tcl", "target.tcl", "server.tcl", "flash.
 STARTUP_NAME = "embedded:startup.tcl"
 _LINE_MARK = re.compile(r"^#@line (\d+)$", re.M)
 
-# Adapter drivers ocdpy drives, and where their implementation lives (imported at init).
-ADAPTER_IMPLEMENTATIONS = {
-    "hla": "ocdpy.adapter.stlink",
-    "st-link": "ocdpy.adapter.stlink",
-}
+# Adapter drivers ocdpy drives (ocdpy.adapter); `init` refuses the others by name.
+SUPPORTED_DRIVERS = ("hla", "st-link")
 SUPPORTED_ADAPTERS = "ST-Link (adapter driver hla with hla_layout stlink, or adapter driver st-link)"
 
 
@@ -107,8 +104,10 @@ class Session:
         self.shutting_down = False
         self.shutdown_requested = False
         self.shutdown_error = False
-        # The adapter object of a driver that ocdpy implements, once `init` opened it.
+        # The adapter object of a driver that ocdpy implements, once `init` opened it;
+        # `adapter_factory(session)` makes it (default: ocdpy.adapter's ST-Link driver).
         self.adapter: object | None = None
+        self.adapter_factory: Callable[[Session], object] | None = None
         # One-time steps of `init` (OpenOCD runs each at most once per process).
         self.targets_initialized = False
         self.flash_initialized = False

@@ -2,15 +2,14 @@
 init_target_events and init_board hooks), the adapter, `transport init`, `dap init`,
 target examination, `flash init`, the post-init command list.
 
-ocdpy drives ST-Link probes. Any other adapter driver stops `init` here with one line
-that names the driver and what ocdpy supports; the configuration itself loaded fine.
-Layers that come later (the ST-Link driver, targets, flash) hook into the steps through
-`Session.add_init_step` and `ADAPTER_IMPLEMENTATIONS`.
+ocdpy drives ST-Link probes (ocdpy.adapter). Any other adapter driver stops `init` here
+with one line that names the driver and what ocdpy supports; the configuration itself
+loaded fine. Other layers hook in through `Session.adapter_factory` (the probe object)
+and `Session.add_init_step` (target examination and the like, run after the adapter
+and transport are up).
 """
 
 from __future__ import annotations
-
-import importlib
 
 from ocdpy import log
 from ocdpy.commands.registry import CommandMode
@@ -39,18 +38,17 @@ def _command(session, line: str) -> None:
 
 
 def open_adapter(session) -> None:
-    """OpenOCD's adapter_init: a driver must be chosen; speed defaults with a warning;
-    then the driver's implementation opens the probe."""
-    from ocdpy.session import ADAPTER_IMPLEMENTATIONS, SUPPORTED_ADAPTERS
+    """OpenOCD's adapter_init: a driver must be chosen; the speed defaults with a
+    warning; then the driver's implementation opens the probe."""
+    from ocdpy.session import SUPPORTED_ADAPTERS, SUPPORTED_DRIVERS
 
     adapter = session.config.adapter
     if adapter.driver is None:
         raise ConfigError('Debug Adapter has to be specified, see "adapter driver" command')
-    module_name = ADAPTER_IMPLEMENTATIONS.get(adapter.driver)
-    if module_name is None:
+    if adapter.driver not in SUPPORTED_DRIVERS:
         raise ConfigError(
             f"ocdpy cannot drive the '{adapter.driver}' adapter: it supports {SUPPORTED_ADAPTERS}; "
-            "the configuration was read, but nothing was connected")
+            "the configuration itself was read without errors")
     if adapter.clock_mode == "unselected":
         log.warning("An adapter speed is not selected in the init scripts. OpenOCD will try "
                     "to run the adapter at the low speed (100 kHz)")
@@ -58,10 +56,16 @@ def open_adapter(session) -> None:
                     'the target, set "adapter speed" or "jtag_rclk" in the init scripts.')
         adapter.clock_mode = "khz"
         adapter.speed_khz = 100
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        raise ConfigError(
-            f"the '{adapter.driver}' adapter driver is not part of this ocdpy build yet; "
-            "check a configuration without hardware with -c shutdown") from None
-    session.adapter = module.open_adapter(session)
+    factory = session.adapter_factory or default_adapter_factory
+    probe = factory(session)
+    probe.open()
+    session.adapter = probe
+    session.shutdown_hooks.append(probe.close)
+
+
+def default_adapter_factory(session):
+    """The ST-Link driver (ocdpy.adapter), configured from the session's settings."""
+    from ocdpy.adapter import create_adapter, settings_from_config
+
+    transport = session.config.transport.selected
+    return create_adapter(settings_from_config(session.config.adapter, transport))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands.registry import (
-    ArgumentError,
     CommandContext,
     CommandMode,
     CommandSyntaxError,
@@ -134,12 +133,9 @@ def gdb_breakpoint_override(ctx: CommandContext, args: list[str]) -> None:
 
 @command("poll_period", usage="", help="set the servers polling period")
 def poll_period(ctx: CommandContext, args: list[str]) -> None:
+    servers = ctx.session.config.servers
     if not args:
         log.warning("You need to set a period value")
     else:
-        try:
-            ctx.session.config.servers.poll_period_ms = parse_int(args[0], "polling_period")
-        except ArgumentError:
-            raise
-    log.info(f"set servers polling period to "
-             f"{getattr(ctx.session.config.servers, 'poll_period_ms', 100)}ms")
+        servers.poll_period_ms = parse_int(args[0], "polling_period")
+    log.info(f"set servers polling period to {servers.poll_period_ms}ms")

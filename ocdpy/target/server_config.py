@@ -20,4 +20,5 @@ class ServerConfig:
     gdb_target_description: bool = True
     gdb_breakpoint_override: str | None = None  # "hard", "soft" or None
     jsp_port: str = "7777"
+    poll_period_ms: int = 100
     init_at_startup: bool = True  # `noinit` clears it
