@@ -3,8 +3,8 @@
  *
  * In:   r0 = block: +0 number of ranges n, +4 table address (256 words), +8 n ranges
  *       of three words (address, length, crc), then a status word (0).
- * Out:  each range's crc word, then status = 1; BKPT.
- * Uses: r0-r7, no stack.
+ * Out:  each range's crc word, then status = 1; BKPT. r0 is used as scratch.
+ * Keeps r1-r7 (saved on the stack sp points to: 28 bytes).
  */
 	.syntax unified
 	.cpu	cortex-m0
@@ -14,6 +14,7 @@
 	.global	_start
 	.thumb_func
 _start:
+	push	{r1-r7}
 	ldr	r1, [r0, #0]
 	ldr	r2, [r0, #4]
 	movs	r7, r0
@@ -46,4 +47,5 @@ range_done:
 finished:				/* r7 = the status word after the ranges */
 	movs	r1, #1
 	str	r1, [r7]
+	pop	{r1-r7}
 	bkpt	#0

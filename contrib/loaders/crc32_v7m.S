@@ -9,7 +9,7 @@
  *       the CRC register after feeding byte i into zero), +8 n ranges of three words
  *       (address, length, crc), then a status word (0).
  * Out:  each range's crc word, then status = 1; BKPT.
- * Uses: r1-r8, no stack.
+ * Keeps r1-r12 (r1-r8 and r12 saved on the stack sp points to: 36 bytes).
  *
  * Bytes before the first word boundary and after the last one go one at a time; the
  * words between are loaded whole and their four bytes fed in memory order.
@@ -22,6 +22,7 @@
 	.global	_start
 	.thumb_func
 _start:
+	push	{r1-r8, r12}
 	ldr	r1, [r0, #0]
 	ldr	r2, [r0, #4]
 	add	r7, r0, #8
@@ -81,4 +82,5 @@ range_done:
 finished:				/* r7 = the status word after the ranges */
 	movs	r1, #1
 	str	r1, [r7]
+	pop	{r1-r8, r12}
 	bkpt	#0

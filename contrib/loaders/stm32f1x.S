@@ -9,7 +9,8 @@
  *       are page addresses, 0 for none, 0xFFFFFFFF for a mass erase; step byte
  *       counts are even.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the flash is locked again; BKPT.
- * Uses: r1-r7, no stack.
+ * Keeps r1-r7 (saved on the stack sp points to: 28 bytes), so the host only has
+ * r0, sp, pc and xPSR to put back afterwards.
  *
  * Speed: the next half-word is fetched from the ring before waiting for the previous
  * one to finish, so the flash is idle only for the few cycles between BSY clearing
@@ -38,6 +39,7 @@
 	.global	_start
 	.thumb_func
 _start:
+	push	{r1-r7}
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]
 	movs	r2, #CR_LOCK
@@ -156,6 +158,7 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]
+	pop	{r1-r7}
 	bkpt	#0
 
 	.pool

@@ -11,7 +11,7 @@
  *       MER (| MER1) for a mass erase, 0 for none. Step byte counts are multiples
  *       of the unit.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the flash is locked again; BKPT.
- * Uses: r1-r10, no stack.
+ * Keeps r1-r10 (saved on the stack sp points to: 40 bytes).
  */
 	.syntax unified
 	.cpu	cortex-m3
@@ -63,6 +63,7 @@ loop\@:
 	.global	_start
 	.thumb_func
 _start:
+	push	{r1-r10}
 	ldr	r7, [r0, #P_REGS]
 	ldr	r8, [r0, #P_CR]
 	ldr	r1, [r7, #CR]
@@ -149,6 +150,7 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	mov	r1, #CR_LOCK
 	str	r1, [r7, #CR]
+	pop	{r1-r10}
 	bkpt	#0
 
 	.pool

@@ -10,7 +10,7 @@
  *       SER | SNB << 8 for a sector, BER for the whole bank, 0 for none. Step byte
  *       counts are multiples of 32; ring start and end are 32-byte aligned.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the bank is locked again; BKPT.
- * Uses: r1-r12, lr, no stack.
+ * Keeps r1-r12 and lr (saved on the stack sp points to: 52 bytes).
  *
  * Eight word stores fill the bank's write buffer, which starts programming; the next
  * flash word is fetched from the ring while the previous one programs.
@@ -51,6 +51,7 @@ wait\@:
 	.global	_start
 	.thumb_func
 _start:
+	push	{r1-r12, lr}
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]
 	tst	r1, #CR_LOCK
@@ -139,6 +140,7 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]
+	pop	{r1-r12, lr}
 	bkpt	#0
 
 	.pool

@@ -19,9 +19,10 @@ from ocdpy import log
 from ocdpy.errors import FlashError
 from ocdpy.flash import loader_code
 from ocdpy.flash.image import openocd_crc32
-from ocdpy.flash.target_api import FlashTarget, is_armv6m
+from ocdpy.flash.target_api import FlashTarget, is_armv6m, start_routine
 
 TABLE_SIZE = 1024
+STACK = 64
 MAX_RANGES_PER_RUN = 256
 # Cycles per byte of the routines (with margin) and the slowest core clock we expect
 # at reset, for the timeout only.
@@ -59,9 +60,9 @@ def crc_ranges(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
 def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readback: bool) -> list[int]:
     v6 = is_armv6m(target)
     code = loader_code.CRC32_V6M if v6 else loader_code.CRC32_V7M
-    code_size = (len(code) + 3) & ~3
+    code_size = (len(code) + 7) & ~7
     block_size = 8 + 12 * len(ranges) + 4
-    need = code_size + TABLE_SIZE + block_size
+    need = code_size + STACK + TABLE_SIZE + block_size
     base = target.alloc_work_area(need) if target.work_area_free() >= need else None
     if base is None:
         if not allow_readback:
@@ -69,16 +70,16 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
         log.debug(f"checksum: no {need}-byte work area, reading {len(ranges)} range(s) back")
         return [_readback_crc(target, a, n) for a, n in ranges]
     try:
-        table = base + code_size
+        table = base + code_size + STACK
         block = table + TABLE_SIZE
         words = [len(ranges), table]
         for address, length in ranges:
             words += [address, length, 0]
         words.append(0)
-        payload = code.ljust(code_size, b"\0") + crc_table() + b"".join(
+        payload = code.ljust(code_size + STACK, b"\0") + crc_table() + b"".join(
             (w & 0xFFFFFFFF).to_bytes(4, "little") for w in words)
         target.write_memory(base, payload)
-        target.start_algorithm(base, {"r0": block})
+        start_routine(target, base, {"r0": block, "sp": table})
         total = sum(n for _, n in ranges)
         budget = 1.0 + 3.0 * total * CYCLES_PER_BYTE["v6m" if v6 else "v7m"] / SLOWEST_HZ
         started, wall = target.now(), time.monotonic()

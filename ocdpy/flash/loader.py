@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ocdpy import log
 from ocdpy.errors import FlashError
-from ocdpy.flash.target_api import CoreState, FlashTarget
+from ocdpy.flash.target_api import CoreState, FlashTarget, start_routine
 
 PARAM_WP, PARAM_RP, PARAM_STATUS, PARAM_ADDR, PARAM_SR = 0, 4, 8, 12, 16
 PARAM_REGS, PARAM_BUF, PARAM_END, PARAM_DEST, PARAM_COUNT = 20, 24, 28, 32, 36
@@ -30,6 +30,7 @@ PARAM_STEPS, PARAM_NSTEPS, PARAM_CR = 40, 44, 48
 PARAM_SIZE = 52
 ST_RUNNING, ST_DONE, ST_ERASE, ST_PROGRAM, ST_LOCKED = 0, 1, 2, 3, 4
 
+STACK = 64  # below the parameter block; the routines save their registers there
 MIN_RING = 512
 MAX_RING = 64 * 1024
 # Ring top-ups start small, so the loader gets data as soon as possible, and grow with
@@ -89,8 +90,8 @@ def _words(*values: int) -> bytes:
 
 def _layout(target: FlashTarget, code: bytes, job: ProgramJob) -> tuple[int, int, int]:
     """Allocate the work area: (base, ring start, ring size) or NoWorkAreaError."""
-    code_size = (len(code) + 3) & ~3
-    fixed = code_size + PARAM_SIZE + 12 * len(job.steps)
+    code_size = (len(code) + 7) & ~7
+    fixed = code_size + STACK + PARAM_SIZE + 12 * len(job.steps)
     fixed = (fixed + job.unit - 1) // job.unit * job.unit if job.unit > 4 else (fixed + 3) & ~3
     want = max(MIN_RING, min(MAX_RING, len(job.data) + job.unit))
     want = (want + job.unit - 1) // job.unit * job.unit
@@ -124,20 +125,21 @@ def run_program_job(target: FlashTarget, code: bytes, job: ProgramJob, ctx: Load
 
 def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
          base: int, ring_start: int, ring_size: int) -> None:
-    params = base + ((len(code) + 3) & ~3)
+    code_size = (len(code) + 7) & ~7
+    params = base + code_size + STACK
     steps = params + PARAM_SIZE
     ring_end = ring_start + ring_size
     data = job.data
     total = len(data)
 
     wp = ring_start
-    block = bytearray(code.ljust((len(code) + 3) & ~3, b"\0"))
+    block = bytearray(code.ljust(code_size + STACK, b"\0"))
     first_dest = next((a for _, a, n in job.steps if n), 0)
     block += _words(wp, ring_start, ST_RUNNING, 0, 0, job.regs_base, ring_start, ring_end,
                     first_dest, total, steps, len(job.steps), job.extra_cr)
     block += _words(*(w for step in job.steps for w in step))
     target.write_memory(base, bytes(block))
-    target.start_algorithm(base, {"r0": params})
+    start_routine(target, base, {"r0": params, "sp": params})
     sent = 0
 
     # Budget: the datasheet's typical figures with a wide margin (maximums are about

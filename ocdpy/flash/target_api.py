@@ -12,6 +12,9 @@ access raises `TransferFaultError` with the address.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -110,6 +113,43 @@ class FlashTarget(Protocol):
 
     def wait(self, seconds: float) -> None:
         """Let time pass while polling (sleep on hardware, advance a simulation)."""
+
+
+# What a routine run leaves changed (the routines save everything else on their own
+# stack): put back afterwards, so the application's context survives a flash operation.
+CONTEXT_REGISTERS = ("r0", "sp", "pc", "xpsr")
+_saved: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def preserved_context(target: FlashTarget) -> Iterator[None]:
+    """Around a flash operation: the core registers the first routine run changes are
+    written back at the end (when the target can write registers and is halted)."""
+    if target in _saved:  # nested: the outer operation restores
+        yield
+        return
+    _saved[target] = None
+    try:
+        yield
+    finally:
+        saved = _saved.pop(target, None)
+        writer = getattr(target, "write_core_register", None)
+        if saved and writer is not None:
+            try:
+                if target.is_halted():
+                    for name, value in saved.items():
+                        writer(name, value)
+            except Exception as exc:  # noqa: BLE001 - never hide the operation's own error
+                from ocdpy import log
+
+                log.debug(f"could not restore the core registers after a flash routine: {exc}")
+
+
+def start_routine(target: FlashTarget, entry: int, registers: dict[str, int]) -> None:
+    """`target.start_algorithm`, saving the context first inside preserved_context."""
+    if target in _saved and _saved[target] is None and hasattr(target, "write_core_register"):
+        _saved[target] = {name: target.read_core_register(name) for name in CONTEXT_REGISTERS}
+    target.start_algorithm(entry, registers)
 
 
 def is_armv6m(target: FlashTarget) -> bool:
