@@ -13,7 +13,7 @@ import time
 from ocdpy.errors import TargetError, TargetNotHaltedError
 
 from . import armv7m as V7
-from .cortex_m import CortexM, TargetState
+from .cortex_m import CortexM, DebugReason, TargetState
 
 STOP_POLLS = 100
 
@@ -98,7 +98,7 @@ class CortexFlashTarget:
         core._write_dhcsr(V7.C_HALT | V7.C_MASKINTS | V7.C_DEBUGEN)  # MASKINTS only while halted
         core._regs.clear()
         core._write_dhcsr(V7.C_MASKINTS | V7.C_DEBUGEN)
-        core.debug_reason = core.debug_reason.__class__.NOTHALTED
+        core.debug_reason = DebugReason.NOTHALTED
         core.state = TargetState.DEBUG_RUNNING
 
     def algorithm_state(self):  # -> CoreState | None
