@@ -20,17 +20,21 @@ pytestmark = pytest.mark.oracle("openocd")
 CHIP = "stm32f103c8"
 
 
-def _openocd(commands: list[str]) -> str:
+def _openocd(commands: list[str], driver: str = "hla") -> str:
     exe = oracles.need("openocd")
     oracles.need_openocd_scripts()
     from ocdpy.sim.env import SimHardware, SimSpec
     from ocdpy.sim.tcp_server import StlinkServer
 
-    hw = SimHardware(SimSpec(chip=CHIP, probe="stlink-v2", deterministic=True))
+    hw = SimHardware(SimSpec(chip=CHIP, probe="stlink-v2-1", deterministic=True))
     load_firmware(hw.chip, "blinky-f103")
     with StlinkServer([hw.probe], port=0) as server:
-        args = [exe, "-f", "interface/stlink.cfg", "-c", f"hla_stlink_backend tcp {server.port}",
-                "-c", "gdb_port disabled", "-c", "tcl_port disabled", "-c", "telnet_port disabled",
+        if driver == "hla":
+            iface = ["-f", "interface/stlink.cfg", "-c", f"hla_stlink_backend tcp {server.port}"]
+        else:
+            iface = ["-f", "interface/stlink-dap.cfg", "-c", f"st-link backend tcp {server.port}",
+                     "-c", "transport select dapdirect_swd"]
+        args = [exe, *iface, "-c", "gdb_port disabled", "-c", "tcl_port disabled", "-c", "telnet_port disabled",
                 "-f", "target/stm32f1x.cfg"]
         for c in [*commands, "shutdown"]:
             args += ["-c", c]
@@ -49,7 +53,7 @@ def test_run_control_matches_openocd() -> None:
                        "mdw 0x08000000 8"])
     expected = _halt_messages(output)
     ours: list[str] = []
-    with bench(CHIP, speed=1000) as b:
+    with bench(CHIP, probe="stlink-v2-1", speed=1000) as b:
         core = b.core
         core.on_event = lambda event: ours.append(core.arch_state()) if event == "halted" else None
         core.reset(halt=True)
@@ -64,12 +68,15 @@ def test_run_control_matches_openocd() -> None:
     assert [int(w, 16) for w in dumped.group(1).split()] == words
 
 
-def test_examine_lines_match_openocd() -> None:
+@pytest.mark.parametrize("driver", ["hla", "st-link"])
+def test_examine_lines_match_openocd(driver: str) -> None:
     from tests.adapter.rig import captured_log
 
-    output = _openocd(["init"])
+    output = _openocd(["init"], driver)
     wanted = [line for line in output.splitlines()
-              if line.startswith(("Info : STLINK", "Info : Target voltage", "Info : [stm32f1x.cpu]"))]
-    with captured_log() as out, bench(CHIP, speed=1000):
+              if line.startswith(("Info : STLINK", "Info : Target voltage", "Info : [stm32f1x.cpu]",
+                                  "Info : stlink_dap_op_connect", "Info : SWD DPIDR"))]
+    with captured_log() as out, bench(CHIP, driver=driver, probe="stlink-v2-1", speed=1000):
         pass
     assert out.getvalue().splitlines() == wanted
+    assert len(wanted) == (4 if driver == "hla" else 6)
