@@ -11,7 +11,6 @@ from __future__ import annotations
 from ocdpy.server.completion import complete
 
 PROMPT = "> "
-BELL = b"\x07"
 
 
 class PlainConsole:
@@ -23,12 +22,19 @@ class PlainConsole:
         self.history_pos: int | None = None
         self._esc = b""
         self._after_cr = False
+        self._out: list[str] = []
 
     def on_negotiation(self) -> None:
         pass
 
     def _write(self, text: str) -> None:
-        self.conn.send(text.encode("utf-8", "replace"))
+        # Echo and editing output is gathered and sent once per chunk of input.
+        self._out.append(text)
+
+    def _flush(self) -> None:
+        if self._out:
+            text, self._out = "".join(self._out), []
+            self.conn.send(text.encode("utf-8", "replace"))
 
     def _prompt(self) -> None:
         self._write("\r" + PROMPT)
@@ -36,6 +42,7 @@ class PlainConsole:
 
     async def run(self, early: bytes) -> None:
         self._prompt()
+        self._flush()
         data: bytes | None = early
         while data is not None and not self.conn.closed:
             if data and not await self._feed(data):
@@ -43,6 +50,12 @@ class PlainConsole:
             data = await self.conn.read_plain()
 
     async def _feed(self, data: bytes) -> bool:
+        try:
+            return await self._feed_bytes(data)
+        finally:
+            self._flush()
+
+    async def _feed_bytes(self, data: bytes) -> bool:
         for b in data:
             if self._esc:
                 self._escape(b)
@@ -74,7 +87,7 @@ class PlainConsole:
 
     def _insert(self, text: str) -> None:
         if len(self.line) + len(text) > self.conn_line_max:
-            self.conn.send(BELL)
+            self._write("\x07")
             return
         tail = self.line[self.cursor:]
         self.line = self.line[:self.cursor] + text + tail
@@ -148,7 +161,7 @@ class PlainConsole:
         typed = len(result.query)
         at_end = self.cursor == len(self.line)
         if not names:
-            self.conn.send(BELL)
+            self._write("\x07")
             return
         common = result.common
         if len(names) == 1 and len(common) == typed and at_end:
@@ -167,6 +180,7 @@ class PlainConsole:
         line, self.line, self.cursor = self.line, "", 0
         self.history_pos = None
         self._write("\r\n\x00")
+        self._flush()
         if line.strip() != "history":
             self.conn.add_history(line)
         self.prompt_visible = False
@@ -177,11 +191,14 @@ class PlainConsole:
         return True
 
     def show_log(self, text: str) -> None:
+        self._flush()
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         if not self.prompt_visible:
             self._write(text + "\r\n")
+            self._flush()
             return
         # Clear prompt and line, print, then put them back as they were.
         width = len(PROMPT) + len(self.line)
         self._write("\b" * self.cursor + "\r" + " " * width + "\r" + text + "\r\n"
                     + PROMPT + self.line + "\b" * (len(self.line) - self.cursor))
+        self._flush()
