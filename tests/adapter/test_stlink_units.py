@@ -121,3 +121,20 @@ def test_jtag_transport_is_refused_at_open() -> None:
     adapter = create_adapter(AdapterSettings(transport="hla_jtag"))
     with pytest.raises(ConfigError, match="use SWD"):
         adapter.open()
+
+
+def test_settings_from_the_sessions_adapter_config() -> None:
+    from ocdpy.adapter import settings_from_config
+    from ocdpy.target.adapter_config import AdapterConfig, ResetFlag
+    from ocdpy.target.adapter_config import ResetConfig as SessionReset
+
+    cfg = AdapterConfig(driver="st-link", clock_mode="khz", speed_khz=4000, serial="ABC",
+                        usb_ids=[(0x0483, 0x374B)], backend="tcp", tcp_port=7185,
+                        reset=SessionReset(ResetFlag.HAS_SRST | ResetFlag.SRST_NO_GATING
+                                           | ResetFlag.CNCT_UNDER_SRST))
+    s = settings_from_config(cfg, "dapdirect_swd")
+    assert (s.driver, s.speed_khz, s.serial, s.vid_pids, s.backend, s.tcp_port, s.transport) == (
+        "st-link", 4000, "ABC", [(0x0483, 0x374B)], "tcp", 7185, "dapdirect_swd")
+    assert s.reset == ResetConfig(has_srst=True, srst_nogate=True, connect_assert_srst=True)
+    default = settings_from_config(AdapterConfig(driver="hla"))
+    assert default.speed_khz is None and len(default.vid_pids) == 9 and default.backend == "usb"
