@@ -171,9 +171,12 @@ class Proc:
         self.body_text = S(body)
         if not self.body_text:
             self.simple = False  # call_bound handles Jim's empty-body shortcut
+        if not self.simple:
+            self.nargv = -1
         self.fn = self._first_call
 
     def set_statics(self, F: Frame, spec: object) -> None:
+        self.nargv = -1  # statics are bound in call_bound
         for item in list_of(spec):
             parts = list_of(item)
             if len(parts) == 2:
@@ -196,7 +199,7 @@ class Proc:
     def call(self, F: Frame, argv: list) -> object:
         # The hot path: fixed parameters, right count. Jim checks the arity first,
         # then the nesting depth (frames at levels 1..1000 may run).
-        if not self.simple or len(argv) != self.nargv:
+        if len(argv) != self.nargv:  # nargv is -1 unless the fast path applies
             return self.call_bound(F, argv)
         if F.level >= MAX_CALL_DEPTH:
             raise TclError("Too many nested calls. Infinite recursion?")
@@ -207,8 +210,6 @@ class Proc:
         for pname in self.names:
             V[pname] = Var(argv[i])
             i += 1
-        if self.statics:
-            V.update(self.statics)
         # the body of run(), repeated here to save a Python call per proc call
         try:
             return self.fn(nf)
@@ -365,10 +366,11 @@ class Interp:
         if F.ns:
             fn = self.lookup(F, S(argv[0]))
         else:
-            name = argv[0]
-            fn = self.cmds.get(name) if name.__class__ is str or name.__class__ is SrcStr else None
+            # command names are str keys; any other value (int, list) hashes without a
+            # match and takes the slow path through its string form
+            fn = self.cmds.get(argv[0])
             if fn is None:
-                fn = self.lookup(F, S(name))
+                fn = self.lookup(F, S(argv[0]))
         if fn is None:
             return self.unknown(F, argv)
         return fn(F, argv)
