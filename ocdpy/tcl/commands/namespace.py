@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ocdpy.tcl.commands.util import get_enum, glob_match, wrong_args
 from ocdpy.tcl.errors import TclError
-from ocdpy.tcl.values import S, TclList, list_of
+from ocdpy.tcl.values import S, TclList
 
 SUBCOMMANDS = ["canonical", "code", "current", "delete", "eval", "export", "import", "inscope",
                "origin", "parent", "qualifiers", "tail", "upvar", "which"]
@@ -251,7 +251,11 @@ def cmd_variable(F, argv):
             raise TclError(f'can\'t define "{local}": name refers to an element in an array')
         existing = F.vars.get(local)
         if existing is None or getattr(existing, "name", None) != target:
-            _link(F, interp.globals, "::" + target, local)
+            try:
+                _link(F, interp.globals, "::" + target, local)
+            except TclError:
+                # Jim has one message for any link it cannot make here
+                raise TclError(f'can\'t define "{local}": name refers to an element in an array') from None
     if n == 3:
         interp.set_var_f(F, local, argv[2])
     return ""
@@ -290,4 +294,4 @@ def namespace_info(F, sub: str, pattern: str | None) -> TclList:
 
 COMMANDS = {"namespace": cmd_namespace, "variable": cmd_variable}
 
-__all__ = ["COMMANDS", "canonical", "qualifiers", "tail", "eval_in_namespace", "list_of"]
+__all__ = ["COMMANDS", "canonical", "qualifiers", "tail", "eval_in_namespace"]
