@@ -15,4 +15,3 @@ proc e {} { upvar 0 ::n::x loc; global gtop; return "$loc $gtop" }
 puts [e]
 namespace eval n { proc f {} { variable x; incr x } }
 puts [n::f]
-puts [namespace eval n {info vars}]
