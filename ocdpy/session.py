@@ -99,6 +99,7 @@ class Session:
         self.registry = Registry(self)
         self.config = Configuration()
         self.command_mode = CommandMode.CONFIG
+        self.debug_level: int | None = None  # as `debug_level N` set it
         self.initialized = False
         self.init_started = False
         self.shutting_down = False

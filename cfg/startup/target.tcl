@@ -131,14 +131,15 @@ proc ocd_process_reset_inner {MODE} {
 }
 
 # Which kind of transport the session uses.
+#@line 1349
 proc using_jtag {} {
 	expr {[string first "jtag" [transport select]] != -1}
 }
-
+#@line 1354
 proc using_swd {} {
 	expr {[string first "swd" [transport select]] != -1}
 }
-
+#@line 1359
 proc using_hla {} {
 	expr {[string first "hla" [transport select]] != -1}
 }

@@ -98,6 +98,8 @@ def adapter_speed(ctx: CommandContext, args: list[str]) -> None:
     if args:
         adapter.speed_khz = parse_uint(args[0], "khz")
         adapter.clock_mode = "khz"
+    elif adapter.clock_mode == "unselected":
+        raise CommandFailed("BUG: unknown adapter clock mode")
     if adapter.speed_khz:
         ctx.print(f"adapter speed: {adapter.speed_khz} kHz")
     else:

@@ -16,6 +16,7 @@ from ocdpy.commands.registry import (
     CommandMode,
     CommandSyntaxError,
     command,
+    parse_int,
     parse_uint,
 )
 from ocdpy.tcl import TclError
@@ -86,10 +87,15 @@ def sleep(ctx: CommandContext, args: list[str]) -> None:
 def debug_level(ctx: CommandContext, args: list[str]) -> str:
     if len(args) > 1:
         raise CommandSyntaxError()
+    session = ctx.session
     if args:
-        level = parse_uint(args[0], "new_level")
-        log.set_level(min(level, log.DEBUG_IO))
-    ctx.print(f"debug_level: {log.get_level()}")
+        level = parse_int(args[0], "new_level")
+        if not -3 <= level <= log.DEBUG_IO:
+            raise CommandSyntaxError("level must be between -3 and 4")
+        # -3..-1 (silent, output, user) keep errors only here; the level is shown as set.
+        session.debug_level = level
+        log.set_level(max(level, log.ERROR))
+    ctx.print(f"debug_level: {session.debug_level if session.debug_level is not None else log.get_level()}")
     return None
 
 
@@ -104,7 +110,7 @@ def log_output(ctx: CommandContext, args: list[str]) -> None:
     try:
         stream = open(args[0], "w", encoding="latin-1", errors="replace")  # noqa: SIM115
     except OSError as e:
-        raise CommandFailed(f"failed to open output log \"{args[0]}\": {e.strerror}") from None
+        raise CommandFailed(f"failed to open output log '{args[0]}'") from e
     log.set_output(stream)
     log.debug(f"set log_output to \"{args[0]}\"")
 

@@ -278,12 +278,18 @@ def _cmd_scan_chain(ctx: CommandContext, args: list[str]) -> None:
     ctx.print("   TapName             Enabled  IdCode     Expected   IrLen IrCap IrMask")
     ctx.print("-- ------------------- -------- ---------- ---------- ----- ----- ------")
     for i, tap in enumerate(ctx.session.config.taps):
-        expected = tap.expected_ids[0] if tap.expected_ids else 0
-        ctx.print(f"{i:2d} {tap.dotted_name:<19} {'Y' if tap.enabled else 'n':<8} "
-                  f"0x{tap.idcode:08x} 0x{expected:08x} {tap.ir_length:5d} "
-                  f"0x{tap.ir_capture_value:02x}  0x{tap.ir_capture_mask:02x}")
+        expected = f"0x{tap.expected_ids[0] if tap.expected_ids else 0:08x}"
+        if tap.ignore_version:
+            expected = expected[:2] + "*" + expected[3:]
+        mask = (1 << min(tap.ir_length or 32, 32)) - 1
+        ctx.print(f"{i:2d} {tap.dotted_name:<18}     {'Y' if tap.enabled else 'n'}     "
+                  f"0x{tap.idcode:08x} {expected} {tap.ir_length:5d} "
+                  f"0x{tap.ir_capture_value & mask:02x}  0x{tap.ir_capture_mask & mask:02x}")
         for extra in tap.expected_ids[1:]:
-            ctx.print(f"   {'':<19} {'':<8} {'':<10} 0x{extra:08x}")
+            text = f"0x{extra:08x}"
+            if tap.ignore_version:
+                text = text[:2] + "*" + text[3:]
+            ctx.print(" " * 43 + text)
 
 
 JTAG_COMMANDS = {

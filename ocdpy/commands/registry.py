@@ -60,10 +60,12 @@ class CommandFailed(CommandError):
 
 
 class ArgumentError(CommandError):
-    """A number or flag did not parse: OpenOCD logs `Invalid command argument` and the
-    result names the value, e.g. `khz option value ('abc') is not valid`."""
+    """A number or flag did not parse: OpenOCD logs `Invalid command argument` (nothing
+    when a valid number is too big for its type) and the result names the value, e.g.
+    `khz option value ('abc') is not valid`."""
 
-    def __init__(self, what: str, value: str, log_line: str = "Invalid command argument") -> None:
+    def __init__(self, what: str, value: str,
+                 log_line: str | None = "Invalid command argument") -> None:
         super().__init__(f"{what} option value ('{value}') is not valid")
         self.log_line = log_line
 
@@ -226,7 +228,8 @@ class Registry:
             self.session.show_usage(spec.name)
             raise TclError("") from None
         except ArgumentError as e:
-            log.error(e.log_line)
+            if e.log_line:
+                log.error(e.log_line)
             ctx.print(e.message)
             raise TclError(ctx.result_text()) from None
         except CommandFailed as e:
@@ -369,16 +372,21 @@ def parse_number(text: str, what: str, bits: int = 32, signed: bool = False) -> 
     value = _strtol(text)
     if value is None:
         raise ArgumentError(what, text)
+    # strtoll/strtoull saturate at the 64-bit limits (logged as over/underflow); a
+    # value outside a narrower type is refused without a log line.
     if signed:
-        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-        if not lo <= value <= hi:
-            raise ArgumentError(what, text, "Argument overflow" if value > hi else "Argument underflow")
+        if value > (1 << 63) - 1:
+            raise ArgumentError(what, text, "Argument overflow")
+        if value < -(1 << 63):
+            raise ArgumentError(what, text, "Argument underflow")
+        if not -(1 << (bits - 1)) <= value < (1 << (bits - 1)):
+            raise ArgumentError(what, text, None)
         return value
-    if value < 0:
-        # strtoul turns "-1" into a huge number, which then overflows the type.
-        value &= (1 << 64) - 1
+    if abs(value) >= (1 << 64):
+        raise ArgumentError(what, text, "Argument overflow")
+    value &= (1 << 64) - 1  # strtoull turns "-1" into the largest value
     if value >= (1 << bits):
-        raise ArgumentError(what, text, "Argument overflow" if bits >= 64 else "Invalid command argument")
+        raise ArgumentError(what, text, None)
     return value
 
 

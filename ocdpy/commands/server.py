@@ -62,7 +62,7 @@ def jsp_port(ctx: CommandContext, args: list[str]) -> None:
 def bindto(ctx: CommandContext, args: list[str]) -> None:
     servers = ctx.session.config.servers
     if not args:
-        ctx.print(f"bindto name: {servers.bindto}")
+        ctx.print(f"bindto name: {servers.bindto if servers.bindto is not None else '(null)'}")
         return
     if len(args) > 1:
         raise CommandSyntaxError()

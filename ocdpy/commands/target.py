@@ -73,7 +73,7 @@ def current_target(ctx: CommandContext) -> TargetConfig | None:
 @command("target create", mode=CommandMode.CONFIG,
          usage="name type '-chain-position' name [options ...]",
          help="Creates and selects a new target")
-def target_create(ctx: CommandContext, args: list[str]) -> None:
+def target_create(ctx: CommandContext, args: list[str]) -> str:
     session = ctx.session
     if len(args) < 3:
         raise wrong_num_args(args, "<name> <target_type> [<target_options> ...]")
@@ -98,7 +98,7 @@ def target_create(ctx: CommandContext, args: list[str]) -> None:
         raise TclError(f"Unknown target type {type_name}, try one of {listing}")
     target = TargetConfig(name, type_name, session.config.next_target_number,
                           requested_type=requested)
-    configure(session, target, GetOpt(args[2:], isconfigure=True))
+    result = configure(session, target, GetOpt(args[2:], isconfigure=True))
     if target.has_dap:
         if not target.dap_configured:
             raise TclError("-dap ?name? required when creating target")
@@ -115,6 +115,8 @@ def target_create(ctx: CommandContext, args: list[str]) -> None:
     add_instance_commands(session, target)
     session.config.targets.append(target)
     session.config.current_target = target
+    # OpenOCD leaves the last option's value as the result.
+    return result
 
 
 def _type_checks(target: TargetConfig) -> None:
@@ -537,13 +539,16 @@ def target_init(ctx: CommandContext, args: list[str]) -> None:
          "prints table of all targets (no parameters)")
 def targets(ctx: CommandContext, args: list[str]) -> None:
     config = ctx.session.config
+    failed = False
     if len(args) == 1:
         target = find_target(ctx.session, args[0])
         if target is None:
             ctx.print(f"Target: {args[0]} is unknown, try one of:\n")
+            failed = True
         elif target.tap is not None and not target.tap.enabled:
             ctx.print(f"Target: TAP {target.tap.dotted_name} is disabled, "
                       "can't be the current target\n")
+            failed = True
         else:
             config.current_target = target
             return
@@ -555,3 +560,5 @@ def targets(ctx: CommandContext, args: list[str]) -> None:
         state = "tap-disabled" if t.tap is not None and not t.tap.enabled else "unknown"
         ctx.print(f"{t.number:2d}{marker} {t.name:<18} {t.type_name:<10} {t.endianness:<6} "
                   f"{tap:<18} {state}")
+    if failed:
+        raise CommandFailed("", ctx.result_text())

@@ -12,7 +12,7 @@ class ServerConfig:
     gdb_port: str = "3333"
     telnet_port: str = "4444"
     tcl_port: str = "6666"
-    bindto: str = "localhost"
+    bindto: str | None = None  # None: the loopback interface only
     gdb_memory_map: bool = True
     gdb_flash_program: bool = True
     gdb_report_data_abort: bool = False

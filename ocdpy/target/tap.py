@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Events a TAP accepts in `jtag configure NAME -event EVENT BODY`, OpenOCD's order.
-TAP_EVENTS = ("pre-reset", "post-reset", "setup", "tap-enable", "tap-disable")
+TAP_EVENTS = ("post-reset", "setup", "tap-enable", "tap-disable")
 
 
 @dataclass
