@@ -51,7 +51,7 @@ GPIO_SIGNALS = {  # name: (direction, drive option allowed, init-state option al
 
 
 @command("adapter driver", mode=CommandMode.CONFIG, usage="driver_name",
-         help="Select a debug adapter driver")
+         help="Choose the debug adapter driver (hla or st-link for an ST-Link)")
 def adapter_driver(ctx: CommandContext, args: list[str]) -> None:
     session = ctx.session
     adapter = session.config.adapter
@@ -72,7 +72,7 @@ def adapter_driver(ctx: CommandContext, args: list[str]) -> None:
     allow_transports(session, transports)
 
 
-@command("adapter list", help="List all built-in debug adapter drivers")
+@command("adapter list", help="List the adapter drivers ocdpy accepts")
 def adapter_list(ctx: CommandContext, args: list[str]) -> None:
     if ctx.name == "adapter list" and args:
         raise CommandSyntaxError()
@@ -81,16 +81,14 @@ def adapter_list(ctx: CommandContext, args: list[str]) -> None:
         ctx.print(f"{i}: {name}")
 
 
-@command("adapter name", help="Returns the name of the currently selected adapter (driver)")
+@command("adapter name", help="Name of the chosen adapter driver")
 def adapter_name(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["adapter name"], "(no params)")
     return ctx.session.config.adapter.driver or "undefined"
 
 
-@command("adapter speed", usage="[khz]", help="With an argument, change to the specified "
-         "maximum jtag speed.  For JTAG, 0 KHz signifies adaptive clocking. With or without "
-         "argument, display current setting.")
+@command("adapter speed", usage="[khz]", help="Set the adapter clock in kHz (0: adaptive clocking on JTAG); always shows the setting.")
 def adapter_speed(ctx: CommandContext, args: list[str]) -> None:
     adapter = ctx.session.config.adapter
     if len(args) > 1:
@@ -107,14 +105,14 @@ def adapter_speed(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("adapter serial", mode=CommandMode.CONFIG, usage="serial_string",
-         help="Set the serial number of the adapter")
+         help="Use the adapter with this serial number")
 def adapter_serial(ctx: CommandContext, args: list[str]) -> None:
     if len(args) != 1:
         raise CommandSyntaxError()
     ctx.session.config.adapter.serial = args[0]
 
 
-@command("adapter srst delay", usage="[milliseconds]", help="delay after deasserting SRST in ms")
+@command("adapter srst delay", usage="[milliseconds]", help="Wait this many milliseconds after releasing NRST")
 def adapter_srst_delay(ctx: CommandContext, args: list[str]) -> None:
     adapter = ctx.session.config.adapter
     if len(args) > 1:
@@ -125,7 +123,7 @@ def adapter_srst_delay(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("adapter srst pulse_width", usage="[milliseconds]",
-         help="SRST assertion pulse width in ms")
+         help="Hold NRST low at least this many milliseconds")
 def adapter_srst_pulse_width(ctx: CommandContext, args: list[str]) -> None:
     adapter = ctx.session.config.adapter
     if len(args) > 1:
@@ -136,7 +134,7 @@ def adapter_srst_pulse_width(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("adapter transports", mode=CommandMode.CONFIG, usage="transport ...",
-         help="Declare transports the adapter supports.")
+         help="Set the transports the adapter offers (driver scripts use it)")
 def adapter_transports(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.target.transport import TRANSPORT_NAMES
 
@@ -149,7 +147,7 @@ def adapter_transports(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("adapter usb location", mode=CommandMode.CONFIG, usage="[<bus>-port[.port]...]",
-         help="display or set the USB bus location of the USB device")
+         help="Use the adapter at this USB bus location; without one, show it")
 def adapter_usb_location(ctx: CommandContext, args: list[str]) -> None:
     adapter = ctx.session.config.adapter
     if len(args) == 1:
@@ -163,7 +161,7 @@ def adapter_usb_location(ctx: CommandContext, args: list[str]) -> None:
          usage="[ tdo|tdi|tms|tck|trst|swdio|swdio_dir|swclk|srst|led[gpio_number] "
          "[-chip chip_number] [-active-high|-active-low] [-push-pull|-open-drain|-open-source] "
          "[-pull-none|-pull-up|-pull-down][-init-inactive|-init-active|-init-input] ]",
-         help="gpio adapter command group")
+         help="Configure or show the adapter's signal GPIOs (bit-banging drivers)")
 def adapter_gpio(ctx: CommandContext, args: list[str]) -> None:
     adapter = ctx.session.config.adapter
     gpios = adapter.gpios
@@ -251,7 +249,7 @@ _RESET_WORDS = (
          "[srst_pulls_trst|trst_pulls_srst|combined|separate] [srst_gates_jtag|srst_nogate] "
          "[trst_push_pull|trst_open_drain] [srst_push_pull|srst_open_drain] "
          "[connect_deassert_srst|connect_assert_srst]",
-         help="configure adapter reset behavior")
+         help="Which reset lines are wired and how they behave; shows the setting")
 def reset_config(ctx: CommandContext, args: list[str]) -> None:
     """Words in any order; only the kinds given change; the result is the new setting."""
     reset = ctx.session.config.adapter.reset

@@ -122,20 +122,20 @@ def version(ctx: CommandContext, args: list[str]) -> str:
     return f"ocdpy {__version__} (Open On-Chip Debugger 0.12.0 compatible)"
 
 
-@command("help", usage="[command_name]", help="Show full command help; command can be multiple tokens.")
+@command("help", usage="[command_name]", help="List commands with their usage and a description; a pattern limits the list to matching names, usages or descriptions.")
 def help_command(ctx: CommandContext, args: list[str]) -> None:
     for line in ctx.session.registry.help_lines(" ".join(args), show_help=True):
         log.user(line)
 
 
-@command("usage", usage="[command_name]", help="Show basic command usage; command can be multiple tokens.")
+@command("usage", usage="[command_name]", help="List commands with their usage; a pattern limits the list as for help.")
 def usage_command(ctx: CommandContext, args: list[str]) -> None:
     for line in ctx.session.registry.help_lines(" ".join(args), show_help=False):
         log.user(line)
 
 
 @command("add_help_text", usage="command_name helptext_string",
-         help="Add new command help text; Command can be multiple tokens.")
+         help="Set the description `help` shows for a command (for procs defined in Tcl).")
 def add_help_text(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
         raise CommandFailed("")
@@ -145,7 +145,7 @@ def add_help_text(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("add_usage_text", usage="command_name usage_string",
-         help="Add new command usage text; command can be multiple tokens.")
+         help="Set the usage line `help` and `usage` show for a command (for procs defined in Tcl).")
 def add_usage_text(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
         raise CommandFailed("")
@@ -155,25 +155,21 @@ def add_usage_text(ctx: CommandContext, args: list[str]) -> None:
 
 
 @command("command mode", usage="[command_name ...]",
-         help="Returns the command modes allowed by a command: 'any', 'config', or 'exec'. "
-         "If no command is specified, returns the current command mode. Returns 'unknown' "
-         "if an unknown command is given. Command can be multiple tokens.")
+         help="The phase a command may run in (any, config or exec), 'unknown' for no such command; without a name, the current phase.")
 def command_mode(ctx: CommandContext, args: list[str]) -> str:
     if not args:
         return ctx.session.command_mode.value
     return ctx.session.registry.mode_of(" ".join(args))
 
 
-@command("init", help="Initializes configured targets and servers. Changes command mode from "
-         "CONFIG to EXEC. Unless 'noinit' is called, this command is called automatically "
-         "at the end of startup.")
+@command("init", help="Open the adapter, bring up the transport, DAPs, targets and flash, and leave the configuration phase; runs by itself after the command line unless 'noinit' was given.")
 def init(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
     ctx.session.init()
 
 
-@command("noinit", mode=CommandMode.CONFIG, help="Prevent 'init' from being called at startup.")
+@command("noinit", mode=CommandMode.CONFIG, help="Do not run init after the command line's files and commands.")
 def noinit(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
@@ -185,7 +181,7 @@ def shutdown(ctx: CommandContext, args: list[str]) -> None:
     ctx.session.request_shutdown(error=bool(args) and args[0] == "error")
 
 
-@command("ms", help="Returns ever increasing milliseconds. Used to calculate differences in time.")
+@command("ms", help="A millisecond clock for measuring time spans.")
 def ms(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()

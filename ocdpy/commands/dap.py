@@ -30,7 +30,7 @@ CSW_AHB_DEFAULT = (1 << 25) | (1 << 29) | (1 << 31)
 DP_APSEL_MAX = 255
 
 
-@command("dap create", usage="name '-chain-position' name", help="Creates a new DAP instance")
+@command("dap create", usage="name '-chain-position' name", help="Declare an ARM debug access port on a TAP or SWD port")
 def dap_create(ctx: CommandContext, args: list[str]) -> None:
     session = ctx.session
     if len(args) < 2:
@@ -77,7 +77,7 @@ def dap_create(ctx: CommandContext, args: list[str]) -> None:
     dap = DapConfig(name, tap, **dap_opts)  # type: ignore[arg-type]
     _check_swd_daps(session, dap)
     transport = session.config.transport
-    session.registry.add(CommandSpec(name, None, CommandMode.ANY, help="dap instance command group",
+    session.registry.add(CommandSpec(name, None, CommandMode.ANY, help="Commands of this debug access port",
                                      owner=dap, data=dap))
     if not transport.is_hla:
         for spec in table.specs("dap_instance", name + " ", owner=dap, data=dap):
@@ -117,14 +117,14 @@ def _check_swd_daps(session, new: DapConfig) -> None:
         raise CommandFailed("Mixing of SWD multidrop DAPs and non multidrop DAPs is not supported")
 
 
-@command("dap names", help="Lists all registered DAP instances by name")
+@command("dap names", help="Names of the declared DAPs, as a list")
 def dap_names(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["dap names"], "Too many parameters")
     return tcl_list([d.name for d in ctx.session.config.daps])
 
 
-@command("dap init", help="Initialize all registered DAP instances")
+@command("dap init", help="Connect to every declared DAP (run by init)")
 def dap_init(ctx: CommandContext, args: list[str]) -> None:
     # The DAPs come up with the adapter (a later layer adds an init step for it).
     return None

@@ -131,7 +131,8 @@ class Registry:
         for i in range(1, len(words)):
             prefix = " ".join(words[:i])
             if prefix not in self.specs:
-                self.specs[prefix] = CommandSpec(prefix, mode=CommandMode.ANY, owner=spec.owner)
+                self.specs[prefix] = CommandSpec(prefix, mode=CommandMode.ANY, owner=spec.owner,
+                                                 help=f"{words[i - 1]} commands")
         self._ensure_dispatcher(words[0])
 
     def add_all(self, specs: Iterable[CommandSpec]) -> None:

@@ -82,37 +82,37 @@ def _gdb_switch(ctx: CommandContext, args: list[str], attr: str) -> None:
 
 
 @command("gdb_memory_map", mode=CommandMode.CONFIG, usage="('enable'|'disable')",
-         help="enable or disable memory map")
+         help="Send GDB a memory map with the flash regions (enable/disable)")
 def gdb_memory_map(ctx: CommandContext, args: list[str]) -> None:
     _gdb_switch(ctx, args, "gdb_memory_map")
 
 
 @command("gdb_flash_program", mode=CommandMode.CONFIG, usage="('enable'|'disable')",
-         help="enable or disable flash program")
+         help="Let GDB's load program flash (enable/disable)")
 def gdb_flash_program(ctx: CommandContext, args: list[str]) -> None:
     _gdb_switch(ctx, args, "gdb_flash_program")
 
 
 @command("gdb_report_data_abort", mode=CommandMode.CONFIG, usage="('enable'|'disable')",
-         help="enable or disable reporting data aborts")
+         help="Report data aborts to GDB as errors (enable/disable)")
 def gdb_report_data_abort(ctx: CommandContext, args: list[str]) -> None:
     _gdb_switch(ctx, args, "gdb_report_data_abort")
 
 
 @command("gdb_report_register_access_error", mode=CommandMode.CONFIG,
-         usage="('enable'|'disable')", help="enable or disable reporting register access errors")
+         usage="('enable'|'disable')", help="Report register read errors to GDB (enable/disable)")
 def gdb_report_register_access_error(ctx: CommandContext, args: list[str]) -> None:
     _gdb_switch(ctx, args, "gdb_report_register_access_error")
 
 
 @command("gdb_target_description", mode=CommandMode.CONFIG, usage="('enable'|'disable')",
-         help="enable or disable target description")
+         help="Send GDB a target description (enable/disable)")
 def gdb_target_description(ctx: CommandContext, args: list[str]) -> None:
     _gdb_switch(ctx, args, "gdb_target_description")
 
 
 @command("gdb_breakpoint_override", usage="('hard'|'soft'|'disable')",
-         help="Display or specify type of breakpoint to be used by gdb 'break' commands.")
+         help="Force GDB's breakpoints to hardware or software ones, or leave GDB's choice (disable)")
 def gdb_breakpoint_override(ctx: CommandContext, args: list[str]) -> None:
     servers = ctx.session.config.servers
     if len(args) > 1:
@@ -131,7 +131,7 @@ def gdb_breakpoint_override(ctx: CommandContext, args: list[str]) -> None:
         log.user("breakpoint type is not overridden")
 
 
-@command("poll_period", usage="", help="set the servers polling period")
+@command("poll_period", usage="", help="How often the servers poll the targets, in milliseconds")
 def poll_period(ctx: CommandContext, args: list[str]) -> None:
     servers = ctx.session.config.servers
     if not args:

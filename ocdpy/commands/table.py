@@ -57,9 +57,20 @@ def specs(scope: str, prefix: str = "", owner: object | None = None,
     out = []
     for name, mode, usage in items:
         m = _MODES[mode]
-        handler = None if name in groups else generic_handler(m)
-        out.append(CommandSpec(prefix + name, handler, m, usage, owner=owner, data=data))
+        if name in groups:
+            handler, help_text = None, f"{name.rsplit(' ', 1)[-1]} commands"
+        else:
+            handler = generic_handler(m)
+            help_text = GENERIC_HELP[m]
+        out.append(CommandSpec(prefix + name, handler, m, usage, help_text, owner=owner, data=data))
     return out
+
+
+GENERIC_HELP = {
+    CommandMode.EXEC: "An OpenOCD command ocdpy does not implement yet.",
+    CommandMode.CONFIG: "Accepted and recorded for OpenOCD compatibility; ocdpy does not act on it.",
+    CommandMode.ANY: "Accepted and recorded for OpenOCD compatibility; ocdpy does not act on it.",
+}
 
 
 def generic_handler(mode: CommandMode):

@@ -72,7 +72,7 @@ def current_target(ctx: CommandContext) -> TargetConfig | None:
 
 @command("target create", mode=CommandMode.CONFIG,
          usage="name type '-chain-position' name [options ...]",
-         help="Creates and selects a new target")
+         help="Declare a target (a core or memory port) and make it the current one")
 def target_create(ctx: CommandContext, args: list[str]) -> str:
     session = ctx.session
     if len(args) < 3:
@@ -485,14 +485,14 @@ TYPE_HANDLERS = {
 # -- the target group ------------------------------------------------------------------
 
 
-@command("target names", help="Returns the names of all targets as a list of strings")
+@command("target names", help="Names of all targets, as a list")
 def target_names(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["target names"], "Too many parameters")
     return tcl_list([t.name for t in ctx.session.config.targets])
 
 
-@command("target current", help="Returns the currently selected target")
+@command("target current", help="Name of the current target")
 def target_current(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["target current"], "Too many parameters")
@@ -500,7 +500,7 @@ def target_current(ctx: CommandContext, args: list[str]) -> str:
     return target.name if target else ""
 
 
-@command("target types", help="Returns the available target types as a list of strings")
+@command("target types", help="The target types ocdpy accepts, as a list")
 def target_types(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["target types"], "Too many parameters")
@@ -508,7 +508,7 @@ def target_types(ctx: CommandContext, args: list[str]) -> str:
 
 
 @command("target smp", usage="targetname1 targetname2 ...",
-         help="gather several target in a smp list")
+         help="Group targets as the cores of one SMP system")
 def target_smp(ctx: CommandContext, args: list[str]) -> str:
     config = ctx.session.config
     if not args:
@@ -535,8 +535,7 @@ def target_init(ctx: CommandContext, args: list[str]) -> None:
             raise CommandFailed("")
 
 
-@command("targets", usage="[target]", help="change current default target (one parameter) or "
-         "prints table of all targets (no parameters)")
+@command("targets", usage="[target]", help="With a name, make that target current; without, show the table of targets")
 def targets(ctx: CommandContext, args: list[str]) -> None:
     config = ctx.session.config
     failed = False

@@ -142,7 +142,7 @@ def _create_unit(ctx: CommandContext, args: list[str], kind: str) -> None:
                        "already exists")
     session.config.trace_units.append(unit)
     registry = session.registry
-    registry.add(CommandSpec(name, None, CommandMode.ANY, help="tpiu/swo instance command group",
+    registry.add(CommandSpec(name, None, CommandMode.ANY, help="Commands of this TPIU/SWO unit",
                              owner=unit, data=unit))
     for sub, handler, mode, usage in (
         ("configure", _unit_configure, CommandMode.ANY, "[attribute value ...]"),
@@ -162,19 +162,19 @@ def _unit_configure(ctx: CommandContext, args: list[str]) -> str:
 
 
 @command("tpiu create", usage="name [-dap dap] [-ap-num num] [-baseaddr baseaddr]",
-         help="Creates a new TPIU or SWO object")
+         help="Declare a TPIU or SWO trace unit on a DAP access port")
 def tpiu_create(ctx: CommandContext, args: list[str]) -> None:
     _create_unit(ctx, args, "tpiu")
 
 
 @command("swo create", usage="name [-dap dap] [-ap-num num] [-baseaddr baseaddr]",
-         help="Creates a new TPIU or SWO object")
+         help="Declare a TPIU or SWO trace unit on a DAP access port")
 def swo_create(ctx: CommandContext, args: list[str]) -> None:
     _create_unit(ctx, args, "swo")
 
 
-@command("tpiu names", help="Lists all registered TPIU and SWO objects by name")
-@command("swo names", help="Lists all registered TPIU and SWO objects by name")
+@command("tpiu names", help="Names of the declared TPIU and SWO units, as a list")
+@command("swo names", help="Names of the declared TPIU and SWO units, as a list")
 def tpiu_names(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args([ctx.name], "Too many parameters")
@@ -210,7 +210,7 @@ def cti_create(ctx: CommandContext, args: list[str]) -> None:
         raise TclError("Cannot get AP")
 
 
-@command("cti names", help="Lists all registered CTI objects by name")
+@command("cti names", help="Names of the declared cross-trigger interfaces, as a list")
 def cti_names(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["cti names"], "Too many parameters")

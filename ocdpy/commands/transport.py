@@ -55,7 +55,7 @@ def current(session, autoselect: bool = True) -> str:
     return state.selected or ""
 
 
-@command("transport select", usage="[transport_name]", help="Select this session's transport")
+@command("transport select", usage="[transport_name]", help="Select the transport (jtag, swd, hla_swd, ...); without a name, report it, selecting the adapter's first if none is yet")
 def transport_select(ctx: CommandContext, args: list[str]) -> str:
     session = ctx.session
     state = session.config.transport
@@ -77,7 +77,7 @@ def transport_select(ctx: CommandContext, args: list[str]) -> str:
     return name
 
 
-@command("transport list", help="list all built-in transports")
+@command("transport list", help="List the transports ocdpy knows")
 def transport_list(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
@@ -86,7 +86,7 @@ def transport_list(ctx: CommandContext, args: list[str]) -> None:
         ctx.print(f"\t{name}")
 
 
-@command("transport init", help="Initialize this session's transport")
+@command("transport init", help="Bring the selected transport up (run by init)")
 def transport_init(ctx: CommandContext, args: list[str]) -> None:
     state = ctx.session.config.transport
     if state.selected is None:
