@@ -22,8 +22,17 @@ def driver_names() -> list[str]:
 
 
 def driver_class(name: str) -> type:
+    """The driver class for `name`; OpenOCD drivers ocdpy does not have get a stand-in
+    whose operations say so (a config that declares them still loads)."""
     entry = DRIVERS.get(name)
     if entry is None:
-        raise ConfigError(f"flash driver '{name}' not found; ocdpy has: {', '.join(driver_names())}")
+        from ocdpy.flash.drivers.base import UnsupportedFlash
+
+        return UnsupportedFlash
     module, cls = entry
     return getattr(importlib.import_module(module), cls)
+
+
+def check_driver(name: str, known: tuple[str, ...] = ()) -> None:
+    if name not in DRIVERS and name not in known:
+        raise ConfigError(f"flash driver '{name}' not found; ocdpy has: {', '.join(driver_names())}")

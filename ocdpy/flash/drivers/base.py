@@ -130,3 +130,18 @@ def flags_text(value: int, names: dict[int, str]) -> str:
     """'WRPRTERR, EOP' for the bits of `value` named in `names` ('no flags' if none)."""
     found = [name for bit, name in names.items() if value & bit]
     return ", ".join(found) if found else "no flags"
+
+
+class UnsupportedFlash(FlashDriver):
+    """A driver OpenOCD has and ocdpy does not (yet): declared banks list, use fails."""
+
+    def probe(self) -> None:
+        from ocdpy.flash.drivers import driver_names
+
+        raise FlashError(f"flash bank #{self.bank.number} ({self.bank.name}) uses the "
+                         f"'{self.bank.decl.driver}' flash driver, which ocdpy does not have yet "
+                         f"(it has {', '.join(driver_names())}); use OpenOCD for this bank")
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return self.bank.decl.driver
