@@ -104,3 +104,20 @@ def test_integers_wrap_at_64_bits() -> None:
     assert i.eval("expr {9223372036854775807 + 1}") == "-9223372036854775808"
     assert i.eval("expr {-2 ** 2}") == "4"
     assert i.eval("expr {1/3.0}") == "0.333333333333"
+
+
+def test_python_command_in_a_namespace_is_found_from_inside_it() -> None:
+    i = Interp()
+    i.register("board::reset", lambda interp, argv: "reset by " + argv[0])
+    assert i.eval("namespace eval board { reset }") == "reset by reset"
+    assert i.eval("board::reset") == "reset by board::reset"
+    with pytest.raises(TclError, match='invalid command name "reset"'):
+        i.eval("reset")
+
+
+def test_namespace_variables_are_globals_with_qualified_names() -> None:
+    i = Interp()
+    i.eval("namespace eval cfg { variable speed 1000 }")
+    assert i.get_var("cfg::speed") == "1000"
+    i.set_var("cfg::speed", "4000")
+    assert i.eval("proc show {} { return $::cfg::speed }; show") == "4000"
