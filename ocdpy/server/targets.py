@@ -110,7 +110,14 @@ def server_targets(host: ServerHost) -> list[ServerTarget]:
 
 
 def _session_targets(session: object) -> list[Any]:
-    """The debug layer's target objects, in creation order."""
+    """The debug layer's live target objects, in the order the targets were created."""
+    config = getattr(session, "config", None)
+    declared = getattr(config, "targets", None)
+    if declared is not None:
+        from ocdpy.server.target_adapter import runtime_target
+
+        found = [runtime_target(session, cfg.name) for cfg in declared]
+        return [t for t in found if t is not None]
     targets = getattr(session, "targets", None)
     if targets is None:
         return []
