@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ocdpy.session import Session
 
 TELNET_BANNER = "Open On-Chip Debugger"
+SHUTDOWN_WAIT_S = 10.0
 
 
 class CloseConnection(Exception):
@@ -161,9 +162,15 @@ class ServerHost:
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=2.0)
         if self._executor is not None:
-            # A command still running (a long `sleep`, a stuck probe) must not hold the
-            # process: the session's shutdown takes the lock afterwards.
             self._executor.shutdown(wait=False, cancel_futures=True)
+            # The session shuts down after this: let a command still running finish
+            # first, but do not let a stuck one (a long `sleep`, a dead probe) hold the
+            # process forever.
+            if self.lock.acquire(timeout=SHUTDOWN_WAIT_S):
+                self.lock.release()
+            else:
+                log.warning(f"a command was still running {SHUTDOWN_WAIT_S:.0f} s after shutdown; "
+                            "stopping without waiting for it")
         if self.loop is not None and threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 try:

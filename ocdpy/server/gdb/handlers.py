@@ -731,7 +731,17 @@ class GdbSession:
         if not hexcmd:
             return _reply("OK")
         line = packets.unhexify(hexcmd).decode("utf-8", "replace")
-        outcome = self.host.execute(line)
+        # As OpenOCD: a monitor command acts on this connection's target.
+        config = getattr(self.host.session, "config", None)
+        own = getattr(self.target, "config", None)
+        saved = getattr(config, "current_target", None)
+        if own is not None and config is not None:
+            config.current_target = own
+        try:
+            outcome = self.host.execute(line)
+        finally:
+            if own is not None and config is not None and config.current_target is own:
+                config.current_target = saved
         text = outcome.text
         if text and not text.endswith("\n"):
             text += "\n"
