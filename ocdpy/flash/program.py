@@ -141,6 +141,7 @@ def _desired_sectors(bank: FlashBank, runs: list[Run], erase: bool) -> dict[int,
 
 def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> BankPlan:
     driver = bank.driver
+    driver.check_access(writing=True)
     plan = BankPlan(bank)
     desired = _desired_sectors(bank, runs, erase)
     plan.sectors = sorted(desired)

@@ -106,7 +106,11 @@ class FlashDriver:
                 blank[sector.size] = host_crc(bytes([bank.erased_value]) * sector.size)
             sector.is_erased = 1 if crc == blank[sector.size] else 0
 
+    def check_access(self, writing: bool) -> None:
+        """Raise a FlashError that says what to do if protection forbids the access."""
+
     def checksums(self, ranges: list[tuple[int, int]]) -> list[int]:
+        self.check_access(writing=False)
         try:
             return crc_ranges(self.target, ranges)
         except TransferFaultError as exc:

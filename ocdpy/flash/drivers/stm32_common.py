@@ -52,9 +52,6 @@ class Stm32Flash(FlashDriver):
     def describe_sr(self, sr: int) -> str:
         raise NotImplementedError
 
-    def check_access(self, writing: bool) -> None:
-        """Raise a FlashError that says what to do if protection forbids the access."""
-
     def explain(self, exc: LoaderError) -> FlashError:
         return exc
 

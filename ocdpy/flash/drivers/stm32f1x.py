@@ -252,7 +252,7 @@ class Stm32f1xFlash(Stm32Flash):
             except TransferFaultError:
                 detail = ""
             if detail:
-                return FlashError(f"{exc.message.split(':')[0]}: {detail}")
+                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
         if exc.sr is not None and exc.sr & SR_PGERR:
             return FlashError(f"{exc.message}. The flash there was not erased: use "
                               "`flash write_image erase ...` (or erase the sectors first)")

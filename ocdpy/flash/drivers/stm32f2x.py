@@ -330,7 +330,7 @@ class Stm32f2xFlash(Stm32Flash):
             except TransferFaultError:
                 detail = ""
             if detail:
-                return FlashError(f"{exc.message.split(':')[0]}: {detail}")
+                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
         if exc.sr is not None and exc.sr & SR_PGSERR:
             return FlashError(f"{exc.message}. Run `reset halt` and try again")
         return exc

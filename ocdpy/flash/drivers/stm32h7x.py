@@ -238,7 +238,7 @@ class Stm32h7xFlash(Stm32Flash):
             except TransferFaultError:
                 detail = ""
             if detail:
-                return FlashError(f"{exc.message.split(':')[0]}: {detail}")
+                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
         return exc
 
     def protect_check(self) -> None:
