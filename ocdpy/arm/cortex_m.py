@@ -275,7 +275,11 @@ class CortexM:
         """After a failed poll, re-enter SWD before trying again (as OpenOCD's hla does)."""
         log.info("Previous state query failed, trying to reconnect")
         self._reconnect_pending = False
-        self.adapter.reconnect()  # type: ignore[union-attr]
+        try:
+            self.adapter.reconnect()  # type: ignore[union-attr]
+        except TargetConnectionError:
+            self._reconnect_pending = True  # try again at the next poll, as OpenOCD does
+            raise
         invalidate = getattr(self.mem, "invalidate", None)
         if invalidate is not None:
             invalidate()

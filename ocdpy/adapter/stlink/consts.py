@@ -88,7 +88,7 @@ UNKNOWN_CMD = 0x42
 
 STATUS_TEXT = {
     FAULT: "SWD fault",
-    NO_DEVICE_CONNECTED: "not in debug mode",
+    NO_DEVICE_CONNECTED: "the probe is not connected to the target",
     CMD_ERROR: "command error",
     GET_IDCODE_ERROR: "no answer to the DPIDR read",
     ALIGNMENT_ERROR: "unaligned access",
@@ -112,7 +112,7 @@ STATUS_TEXT = {
 WAIT_STATUSES = frozenset({SWD_AP_WAIT, SWD_DP_WAIT})
 # The target said nothing usable on the wires: wiring, power, pins disabled.
 LINK_STATUSES = frozenset({
-    GET_IDCODE_ERROR, DBG_POWER_ERROR, SWD_AP_ERROR, SWD_AP_PARITY_ERROR, SWD_DP_ERROR,
+    NO_DEVICE_CONNECTED, GET_IDCODE_ERROR, DBG_POWER_ERROR, SWD_AP_ERROR, SWD_AP_PARITY_ERROR, SWD_DP_ERROR,
     SWD_DP_PARITY_ERROR, SWD_DP_FAULT,
 })
 
