@@ -133,8 +133,11 @@ def test_fill_write_bank_padded_value(tmp_path):
     with sim_session("stm32f103c8") as h:
         assert re.fullmatch(rf"wrote 16 bytes to 0x08004000 {TIMING}\n", h.run("flash fillw 0x08004000 0x12345678 4"))
         assert h.chip.flash_bytes(0x4000, 8) == bytes.fromhex("7856341278563412")
-        with pytest.raises(Exception):
+        from ocdpy.tcl import TclError
+
+        with pytest.raises(TclError) as info:
             h.run("flash fillb 0x08004100 0x1ff 1")
+        assert "Fill pattern 0x1ff does not fit within 1-byte word" in str(info.value)
         assert h.run("flash padded_value 0 0x00") == "Default padded value set to 0x0 for flash bank 0\n"
         blob = tmp_path / "blob.bin"
         blob.write_bytes(b"\x11\x22\x33")
