@@ -426,6 +426,12 @@ class Interp:
     def command_names(self) -> list[str]:
         return list(self.cmds)
 
+    @staticmethod
+    def proc_of(fn: object) -> Proc | None:
+        """The Proc behind a command callable, or None for other commands."""
+        p = getattr(fn, "__self__", None)
+        return p if isinstance(p, Proc) else None
+
     def is_proc(self, name: str) -> bool:
         fn = self.cmds.get(name)
         return fn is not None and isinstance(getattr(fn, "__self__", None), Proc)

@@ -21,7 +21,7 @@ LAZY = {
     "info": "errorInfo info stackdump stacktrace",
     "misc": "after cd clock env file flush pid puts pwd sleep stderr stdout",
     "text": "format regexp regsub",
-    "namespace": "namespace variable",
+    "namespace": "alias namespace variable",
     "scan": "scan",
 }
 

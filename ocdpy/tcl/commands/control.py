@@ -779,11 +779,12 @@ def cmd_exists(F, argv):
         name = S(argv[2])
         if opt == "-var":
             return int(F.interp.var_exists_f(F, name))
+        fn = F.interp.lookup(F, name)
         if opt == "-proc":
-            return int(F.interp.is_proc(name))
+            return int(fn is not None and F.interp.proc_of(fn) is not None)
         if opt == "-alias":
-            return 0
-        return int(name in F.interp.cmds)
+            return int(getattr(fn, "alias_target", None) is not None)
+        return int(fn is not None)
     raise wrong_args(argv, 1, "?option? name")
 
 

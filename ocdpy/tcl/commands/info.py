@@ -92,9 +92,10 @@ def cmd_info(F, argv):
         if n != 3:
             raise wrong_args(argv, 2, "procname")
         name = S(argv[2])
-        if name not in interp.cmds:
+        fn = interp.lookup(F, name)
+        if fn is None:
             raise TclError(f'invalid command name "{name}"')
-        p = interp.get_proc(name)
+        p = interp.proc_of(fn)
         if p is None:
             raise TclError(f'command "{name}" is not a procedure')
         if sub == "body":
@@ -145,7 +146,15 @@ def cmd_info(F, argv):
     if sub == "channels":
         return TclList(["stdin", "stdout", "stderr"])
     if sub == "alias":
-        raise TclError(f'command "{S(argv[2]) if n > 2 else ""}" is not an alias')
+        if n != 3:
+            raise wrong_args(argv, 2, "command")
+        fn = interp.lookup(F, S(argv[2]))
+        if fn is None:
+            raise TclError(f'invalid command name "{S(argv[2])}"')
+        target = getattr(fn, "alias_target", None)
+        if target is None:
+            raise TclError(f'command "{S(argv[2])}" is not an alias')
+        return target
     return "not supported"
 
 

@@ -143,7 +143,7 @@ def _ns_origin(F, args: list) -> object:
         target = _alias_target(fn) if fn is not None else None
         if target is None or seen > 100:
             break
-        full = target.lstrip(":")
+        full = S(target).lstrip(":")
         seen += 1
     if full in interp.cmds:
         return "::" + full
@@ -200,18 +200,27 @@ def _ns_import(F, args: list) -> object:
                 raise TclError(f'import pattern "{pattern}" tries to import from namespace '
                                f'"{current}" into itself')
             newcmd = f"{current}::{tail(cmd)}" if current else tail(cmd)
-            make_alias(interp, newcmd, cmd)
+            make_alias(interp, newcmd, [cmd])
     return ""
 
 
-def make_alias(interp, name: str, target: str) -> None:
-    """A command `name` that calls `target` with the same arguments (Jim's alias)."""
+def make_alias(interp, name: str, prefix: list) -> None:
+    """A command `name` that calls the words `prefix` plus its own arguments (Jim's alias)."""
+    words = list(prefix)
 
-    def alias(F, argv, _t=target):
-        return interp.invoke(F, ["::" + _t, *argv[1:]], F.where)
+    def alias(F, argv):
+        return interp.invoke(F, [*words, *argv[1:]], F.where)
 
-    alias.alias_target = "::" + target  # type: ignore[attr-defined]
+    alias.alias_target = TclList(words)  # type: ignore[attr-defined]
     interp.cmds[name] = alias
+
+
+def cmd_alias(F, argv):
+    if len(argv) < 3:
+        raise wrong_args(argv, 1, "newname command ?args ...?")
+    name = S(argv[1])
+    make_alias(F.interp, canonical(F.ns, name), list(argv[2:]))
+    return argv[1]
 
 
 def _ns_upvar(F, args: list) -> object:
@@ -292,6 +301,6 @@ def namespace_info(F, sub: str, pattern: str | None) -> TclList:
     return TclList(names)
 
 
-COMMANDS = {"namespace": cmd_namespace, "variable": cmd_variable}
+COMMANDS = {"namespace": cmd_namespace, "variable": cmd_variable, "alias": cmd_alias}
 
 __all__ = ["COMMANDS", "canonical", "qualifiers", "tail", "eval_in_namespace"]
