@@ -12,6 +12,10 @@ signals this process right before and after `load`, so the figures are the load'
 alone: probe commands, USB bytes, flash erases/programs and modeled seconds from the
 virtual hardware's counters (deterministic), plus the wall-clock seconds of the load
 (machine dependent). Goal: ocdpy not slower than OpenOCD.
+
+`--server ocdpy-direct` runs ocdpy's GDB server in this process on the debug layer's
+Cortex-M and the flash layer's bank without the `ocdpy` command line (no target
+events), e.g. while the command line cannot serve a target yet.
 """
 
 from __future__ import annotations
@@ -80,37 +84,41 @@ def wait_listening(proc: subprocess.Popen, port: int, timeout: float = 60) -> No
     raise RuntimeError(f"debugger did not listen on port {port}")
 
 
-def run(kind: str, elf: Path) -> dict:
-    hardware = SimHardware(SimSpec(chip="stm32f103c8", probe="stlink-v2", deterministic=True))
+def gdb_session(elf: Path, gdb_port: int) -> subprocess.CompletedProcess:
+    mark = f"shell kill -USR1 {os.getpid()}"
+    return subprocess.run(
+        ["gdb-multiarch", "-q", "-batch", "-nx", str(elf),
+         "-ex", f"target extended-remote :{gdb_port}", "-ex", "monitor reset halt",
+         "-ex", mark, "-ex", "load", "-ex", mark, "-ex", "compare-sections", "-ex", "detach"],
+        capture_output=True, text=True, timeout=600)
+
+
+def run_direct(elf: Path) -> dict:
+    """ocdpy's GDB server in this process on the debug layer's Cortex-M and the flash
+    layer's stm32f1x bank, without the `ocdpy` command line (no target events)."""
+    from tests.arm.bench import bench
+    from tests.server.fakes import running_host
+    from tests.server.test_target_adapter import core_session
+
     marks: list[tuple[float, dict]] = []
+    with bench(firmware=False) as b:
+        hardware = b.rig.hw
 
-    def on_mark(signum: int, frame: object) -> None:
-        marks.append((time.monotonic(), hardware.stats_dict()))
+        def on_mark(signum: int, frame: object) -> None:
+            marks.append((time.monotonic(), hardware.stats_dict()))
 
-    previous = signal.signal(signal.SIGUSR1, on_mark)
-    try:
-        with StlinkServer([hardware.probe], port=0) as server:
-            gdb_port = free_port()
-            proc = subprocess.Popen(debugger_command(kind, server.port, gdb_port), cwd=ROOT,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            try:
-                wait_listening(proc, gdb_port)
-                mark = f"shell kill -USR1 {os.getpid()}"
-                gdb = subprocess.run(
-                    ["gdb-multiarch", "-q", "-batch", "-nx", str(elf),
-                     "-ex", f"target extended-remote :{gdb_port}", "-ex", "monitor reset halt",
-                     "-ex", mark, "-ex", "load", "-ex", mark, "-ex", "compare-sections",
-                     "-ex", "detach"],
-                    capture_output=True, text=True, timeout=600)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(10)
-    finally:
-        signal.signal(signal.SIGUSR1, previous)
+        previous = signal.signal(signal.SIGUSR1, on_mark)
+        try:
+            b.core.configure_work_area(0x20000000, 0x1000)
+            b.core.reset(halt=True)
+            with running_host(core_session(b.core)) as host:
+                gdb = gdb_session(elf, host.port_of("gdb"))
+        finally:
+            signal.signal(signal.SIGUSR1, previous)
+    return _result("ocdpy-direct", gdb, marks)
+
+
+def _result(kind: str, gdb: subprocess.CompletedProcess, marks: list) -> dict:
     out = gdb.stdout + gdb.stderr
     if gdb.returncode != 0 or len(marks) != 2:
         raise RuntimeError(f"{kind}: gdb failed ({gdb.returncode}):\n{out}")
@@ -125,16 +133,48 @@ def run(kind: str, elf: Path) -> dict:
     }
 
 
+def run(kind: str, elf: Path) -> dict:
+    if kind == "ocdpy-direct":
+        return run_direct(elf)
+    hardware = SimHardware(SimSpec(chip="stm32f103c8", probe="stlink-v2", deterministic=True))
+    marks: list[tuple[float, dict]] = []
+
+    def on_mark(signum: int, frame: object) -> None:
+        marks.append((time.monotonic(), hardware.stats_dict()))
+
+    previous = signal.signal(signal.SIGUSR1, on_mark)
+    try:
+        with StlinkServer([hardware.probe], port=0) as server:
+            gdb_port = free_port()
+            proc = subprocess.Popen(debugger_command(kind, server.port, gdb_port), cwd=ROOT,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            try:
+                wait_listening(proc, gdb_port)
+                gdb = gdb_session(elf, gdb_port)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(10)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    return _result(kind, gdb, marks)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--server", choices=("both", "ocdpy", "openocd"), default="both")
+    ap.add_argument("--server", choices=("both", "ocdpy", "ocdpy-direct", "openocd", "all"),
+                    default="both", help="both: ocdpy and openocd; all: also ocdpy-direct")
     ap.add_argument("--size", type=int, default=64 * 1024)
     args = ap.parse_args()
     for tool in ("gdb-multiarch", "arm-none-eabi-objcopy"):
         if not shutil.which(tool):
             sys.stderr.write(f"Error: {tool} not found (apt-get install gdb-multiarch binutils-arm-none-eabi)\n")
             return 1
-    kinds = ["ocdpy", "openocd"] if args.server == "both" else [args.server]
+    kinds = {"both": ["ocdpy", "openocd"], "all": ["ocdpy", "ocdpy-direct", "openocd"]}.get(
+        args.server, [args.server])
     if "openocd" in kinds and not shutil.which("openocd"):
         sys.stderr.write("Error: openocd not found (apt-get install openocd)\n")
         return 1
@@ -148,11 +188,13 @@ def main() -> int:
                 results[kind] = {"error": str(e)[-2000:]}
     report = {"benchmark": "gdb_load", "chip": "stm32f103c8", "probe": "stlink-v2",
               "image_bytes": args.size, **results}
-    a, b = results.get("ocdpy"), results.get("openocd")
-    if isinstance(a, dict) and isinstance(b, dict) and "load" in a and "load" in b:
-        ma, mb = a["load"].get("modeled_seconds"), b["load"].get("modeled_seconds")
-        if ma and mb:
-            report["ocdpy_vs_openocd_modeled"] = round(ma / mb, 3)
+    b = results.get("openocd")
+    for kind in ("ocdpy", "ocdpy-direct"):
+        a = results.get(kind)
+        if isinstance(a, dict) and isinstance(b, dict) and "load" in a and "load" in b:
+            ma, mb = a["load"].get("modeled_seconds"), b["load"].get("modeled_seconds")
+            if ma and mb:
+                report[f"{kind}_vs_openocd_modeled"] = round(ma / mb, 3)
     print(json.dumps(report, indent=2))
     ok = all(isinstance(r, dict) and r.get("verified") for r in results.values())
     return 0 if ok else 1

@@ -146,8 +146,10 @@ class Service:
             self._server = await asyncio.start_server(
                 self._accept, address, number, reuse_address=True, limit=READ_CHUNK, backlog=64)
         except OSError as e:
+            # asyncio rewords the error; OpenOCD prints the system's text
+            reason = os.strerror(e.errno) if e.errno else str(e)
             raise ServiceError(
-                f"couldn't bind {self.name} to socket on port {number}: {e.strerror or e}"
+                f"couldn't bind {self.name} to socket on port {number}: {reason}"
                 + ("; another program (an OpenOCD?) is using it: choose another port with "
                    f"{self.name}_port, or 0 for any free port" if e.errno == 98 else "")
             ) from None
