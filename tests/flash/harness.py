@@ -49,7 +49,7 @@ class Harness:
 
 @contextmanager
 def sim_session(chip_name: str, faults=(), state_path: str | None = None, swd_khz: float = 4000.0,
-                work_area: tuple[int, int] | None = None):
+                work_area: tuple[int, int] | None = None, target_cfg: str | None = None):
     pytest.importorskip("unicorn")
     from ocdpy.commands.flash import build_banks
     from ocdpy.commands.registry import CommandMode
@@ -63,7 +63,7 @@ def sim_session(chip_name: str, faults=(), state_path: str | None = None, swd_kh
     log.set_output(stream)
     try:
         session.run_script("interface/stlink.cfg")
-        session.run_script(TARGET_CFG[chip_name])
+        session.run_script(target_cfg or TARGET_CFG[chip_name])
         tcfg = session.config.targets[0]
         area = work_area or (tcfg.work_area_phys, tcfg.work_area_size)
         target = SimChipTarget(chip, work_area=area, swd_khz=swd_khz, name=tcfg.name)
