@@ -11,28 +11,19 @@ says which packet.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ocdpy import log
 from ocdpy.errors import OcdError
 from ocdpy.server.gdb import packets
-from ocdpy.server.gdb.crc import GdbCrc
-from ocdpy.server.gdb.xml import memory_map, target_description
+from ocdpy.server.gdb.queries import QueryPackets
+from ocdpy.server.gdb.reply import EFAULT, DropConnection, Reply, answer
+from ocdpy.server.gdb.vflash import FlashPackets
 from ocdpy.server.targets import GdbRegister, NotSupportedError, ServerTarget
 
 if TYPE_CHECKING:
     from ocdpy.server.host import ServerHost
     from ocdpy.server.service import Service
-
-EFAULT = 0x0E
-EIO = 0x05
-THREADS_XML = '<?xml version="1.0"?>\n<threads>\n</threads>\n'
-# A vFlash image larger than this is refused (no STM32 has more flash); keeps a
-# misbehaving client from growing the buffer without bound.
-VFLASH_LIMIT = 64 * 1024 * 1024
-CRC_CHUNK = 64 * 1024
-CRC_LIMIT = 256 * 1024 * 1024
 
 SIGINT = 0x02
 SIGTRAP = 0x05
@@ -47,25 +38,7 @@ _SIGNAL_FOR_REASON = {
 }
 
 
-class DropConnection(Exception):
-    """The packet is malformed beyond answering: log why and close."""
-
-
-@dataclass
-class Reply:
-    packets: list[bytes] = field(default_factory=list)
-    binary: bool = False  # escape the payload (qXfer replies)
-    noack: bool = False
-    close: bool = False
-    shutdown: bool = False
-    check_stop: bool = False  # the target was resumed: watch for its halt
-
-
-def _reply(*payloads: bytes | str, **flags: bool) -> Reply:
-    return Reply([p.encode() if isinstance(p, str) else p for p in payloads], **flags)
-
-
-class GdbSession:
+class GdbSession(QueryPackets, FlashPackets):
     """The protocol state of one GDB connection (used from the worker thread)."""
 
     def __init__(self, host: ServerHost, target: ServerTarget, service: Service) -> None:
@@ -100,8 +73,8 @@ class GdbSession:
             ord("v"): self._v_packet,
             ord("q"): self._query,
             ord("Q"): self._query,
-            ord("H"): lambda p: _reply("OK"),
-            ord("T"): lambda p: _reply("E01"),
+            ord("H"): lambda p: answer("OK"),
+            ord("T"): lambda p: answer("E01"),
             ord("D"): self._detach,
             ord("k"): self._kill,
             ord("!"): self._extended,
@@ -172,7 +145,7 @@ class GdbSession:
         handler = self._handlers.get(payload[0])
         if handler is None:
             log.debug(f"ignoring 0x{payload[0]:02x} packet")
-            return _reply("")
+            return answer("")
         try:
             return handler(payload)
         except DropConnection as e:
@@ -183,14 +156,14 @@ class GdbSession:
             return Reply(close=True)
         except OcdError as e:
             log.error(e.message)
-            return _reply(f"E{EFAULT:02X}")
+            return answer(f"E{EFAULT:02X}")
         except Exception as e:  # noqa: BLE001 - a bug must cost one reply, not the server
             log.error(f"internal error on GDB packet '{_show(payload)}': {type(e).__name__}: {e} "
                       "(please report it; run with -d4 for the details)")
             from ocdpy.server.host import _traceback_text
 
             log.debug_io(_traceback_text(e))
-            return _reply(f"E{EFAULT:02X}")
+            return answer(f"E{EFAULT:02X}")
 
     # -- state and stop replies ----------------------------------------------------------
 
@@ -204,8 +177,8 @@ class GdbSession:
 
     def _last_signal_packet(self, payload: bytes) -> Reply:
         if not self.process_attached:
-            return _reply("W00")
-        reply = _reply(f"S{self._signal():02x}")
+            return answer("W00")
+        reply = answer(f"S{self._signal():02x}")
         if not self.extended and not getattr(self.host, "warned_extended", False):
             self.host.warned_extended = True  # type: ignore[attr-defined]
             port = self.service.port
@@ -213,14 +186,14 @@ class GdbSession:
                         f'"target remote :{port}"')
         return reply
 
-    def stop_reply(self) -> Reply:
+    def stopreply(self) -> Reply:
         """Answer the pending continue/step: the target has stopped."""
         self.running = False
         self.output_all = False
         t = self.target
         if t.debug_reason() == "exit":
             self.ctrl_c = False
-            return _reply("W00")
+            return answer("W00")
         sig = SIGINT if self.ctrl_c else self._signal()
         reason = ""
         if t.debug_reason() in ("watchpoint", "watchpoint-and-breakpoint"):
@@ -231,7 +204,7 @@ class GdbSession:
                     reason = f"{kind}:{hit[1]:08x};"
         self.ctrl_c = False
         t.fire_event("gdb-end")
-        return _reply(f"T{sig:02x}{reason}")
+        return answer(f"T{sig:02x}{reason}")
 
     def stop_reply_if_halted(self) -> Reply:
         if not self.running:
@@ -240,7 +213,7 @@ class GdbSession:
         t.poll_quietly()
         if t.state() in ("running", "debug-running"):
             return Reply()
-        return self.stop_reply()
+        return self.stopreply()
 
     def interrupt(self) -> Reply:
         """GDB's Ctrl-C."""
@@ -252,14 +225,14 @@ class GdbSession:
             except OcdError as e:
                 log.error(e.message)
                 if self.running:
-                    return self.stop_reply()
+                    return self.stopreply()
                 return Reply()
             if self.running and t.state() != "running":
-                return self.stop_reply()
+                return self.stopreply()
             return Reply()
         log.info("The target is not running when halt was requested, stopping GDB.")
         if self.running:
-            return self.stop_reply()
+            return self.stopreply()
         self.ctrl_c = False
         return Reply()
 
@@ -284,7 +257,7 @@ class GdbSession:
         return (value & ((1 << (8 * reg.nbytes)) - 1)).to_bytes(reg.nbytes, "little").hex().encode()
 
     def _read_registers(self, payload: bytes) -> Reply:
-        return _reply(b"".join(self._value_hex(r) for r in self._general()))
+        return answer(b"".join(self._value_hex(r) for r in self._general()))
 
     def _write_registers(self, payload: bytes) -> Reply:
         body = payload[1:]
@@ -298,7 +271,7 @@ class GdbSession:
             value = int.from_bytes(bytes.fromhex(body[pos:pos + chars].decode()), "little")
             self._write_reg(reg, value)
             pos += chars
-        return _reply("OK")
+        return answer("OK")
 
     def _write_reg(self, reg: GdbRegister, value: int) -> None:
         try:
@@ -318,8 +291,8 @@ class GdbSession:
     def _read_register(self, payload: bytes) -> Reply:
         reg = self._lookup(int(payload[1:], 16))
         if reg is None:
-            return _reply(f"E{EFAULT:02X}")
-        return _reply(self._value_hex(reg))
+            return answer(f"E{EFAULT:02X}")
+        return answer(self._value_hex(reg))
 
     def _write_register(self, payload: bytes) -> Reply:
         num, sep, value = payload[1:].partition(b"=")
@@ -327,12 +300,12 @@ class GdbSession:
             raise DropConnection("GDB 'set register packet', but no '=' following the register number")
         reg = self._lookup(int(num, 16))
         if reg is None:
-            return _reply(f"E{EFAULT:02X}")
+            return answer(f"E{EFAULT:02X}")
         if len(value) != reg.nbytes * 2:
             log.error(f"gdb sent {len(value) * 4} bits for a {reg.bitsize}-bit register ({reg.name})")
-            return _reply(f"E{EFAULT:02X}")
+            return answer(f"E{EFAULT:02X}")
         self._write_reg(reg, int.from_bytes(bytes.fromhex(value.decode()), "little"))
-        return _reply("OK")
+        return answer("OK")
 
     # -- memory -----------------------------------------------------------------------------
 
@@ -347,7 +320,7 @@ class GdbSession:
         addr, length = self._addr_len(payload[1:], "read memory")
         if length == 0:
             log.warning("invalid read memory packet received (len == 0)")
-            return _reply("")
+            return answer("")
         # The reply must fit GDB's packet; GDB accepts a shorter answer and asks again.
         length = min(length, packets.PACKET_SIZE // 2)
         try:
@@ -355,10 +328,10 @@ class GdbSession:
         except OcdError as e:
             if self.settings.gdb_report_data_abort:
                 log.debug(f"memory read at 0x{addr:08x} failed: {e.message}")
-                return _reply(f"E{EFAULT:02X}")
+                return answer(f"E{EFAULT:02X}")
             # OpenOCD answers zeros so GDB's stack traces over unreadable memory go on.
             data = bytes(length)
-        return _reply(packets.hexify(data))
+        return answer(packets.hexify(data))
 
     def _write_memory(self, payload: bytes) -> Reply:
         head, sep, hexdata = payload[1:].partition(b":")
@@ -377,7 +350,7 @@ class GdbSession:
             raise DropConnection("incomplete write memory binary packet received")
         addr, length = self._addr_len(head, "write memory binary")
         if length == 0:
-            return _reply("OK")  # GDB probing for X support
+            return answer("OK")  # GDB probing for X support
         return self._write(addr, data[:length])
 
     def _write(self, addr: int, data: bytes) -> Reply:
@@ -385,8 +358,8 @@ class GdbSession:
             self.target.write_memory(addr, data)
         except OcdError as e:
             log.debug(f"memory write at 0x{addr:08x} failed: {e.message}")
-            return _reply(f"E{EFAULT:02X}")
-        return _reply("OK")
+            return answer(f"E{EFAULT:02X}")
+        return answer("OK")
 
     # -- breakpoints and watchpoints -------------------------------------------------------
 
@@ -409,15 +382,15 @@ class GdbSession:
                     t.remove_breakpoint(addr)
                 except OcdError as e:
                     log.debug(f"removing breakpoint at 0x{addr:08x}: {e.message}")
-                return _reply("OK")
+                return answer("OK")
             try:
                 t.add_breakpoint(addr, size, hard)
             except NotSupportedError:
-                return _reply("")
+                return answer("")
             except OcdError as e:
                 log.error(e.message)
-                return _reply(f"E{EFAULT:02X}")
-            return _reply("OK")
+                return answer(f"E{EFAULT:02X}")
+            return answer("OK")
         if kind_type in (2, 3, 4):
             rw = {2: "w", 3: "r", 4: "a"}[kind_type]
             if not insert:
@@ -425,17 +398,17 @@ class GdbSession:
                     t.remove_watchpoint(addr)
                 except OcdError as e:
                     log.debug(f"removing watchpoint at 0x{addr:08x}: {e.message}")
-                return _reply("OK")
+                return answer("OK")
             try:
                 t.add_watchpoint(addr, size, rw)
             except NotSupportedError:
-                return _reply("")
+                return answer("")
             except OcdError as e:
                 log.error(e.message)
-                return _reply(f"E{EFAULT:02X}")
-            return _reply("OK")
+                return answer(f"E{EFAULT:02X}")
+            return answer("OK")
         log.error(f"invalid gdb watch/breakpoint type({kind_type})")
-        return _reply("")
+        return answer("")
 
     # -- run control -----------------------------------------------------------------------
 
@@ -459,7 +432,7 @@ class GdbSession:
         self.sync = False
         if nostep and not already_running:
             self.output_all = False
-            return _reply(f"T{SIGINT:02x}")
+            return answer(f"T{SIGINT:02x}")
         self.running = True
         t.fire_event("gdb-start")
         if not already_running:
@@ -470,13 +443,13 @@ class GdbSession:
                     t.step(address)
             except OcdError as e:
                 log.error(e.message)
-                return self.stop_reply()
+                return self.stopreply()
         return Reply(check_stop=True)
 
     def _vcont(self, body: bytes) -> Reply:
         t = self.target
         if body[:1] == b"?":
-            return _reply("vCont;c;C;s;S")
+            return answer("vCont;c;C;s;S")
         if body[:1] == b";":
             body = body[1:]
         action = body[:1]
@@ -499,7 +472,7 @@ class GdbSession:
                 if t.state() == "halted":
                     log.debug("stepi ignored. GDB will now fetch the register state from the target.")
                     self.output_all = False
-                    return _reply(f"T{SIGINT:02x}")
+                    return answer(f"T{SIGINT:02x}")
                 self.running = True
                 return Reply(check_stop=True)
             try:
@@ -512,9 +485,9 @@ class GdbSession:
                 self.running = True
                 return Reply(check_stop=True)
             t.poll_quietly()
-            return self.stop_reply()
+            return self.stopreply()
         log.error("Unknown vCont packet")
-        return _reply("")
+        return answer("")
 
     def _detach(self, payload: bytes) -> Reply:
         # GDB's detach lets the program run (GDB removed its breakpoints first). OpenOCD
@@ -527,17 +500,17 @@ class GdbSession:
             except OcdError as e:
                 log.warning(f"could not resume {t.name} after GDB detached: {e.message}")
         self.running = False
-        return _reply("OK")
+        return answer("OK")
 
     def _kill(self, payload: bytes) -> Reply:
         if self.extended:
             self.process_attached = False
             return Reply()
-        return _reply("OK", close=True)
+        return answer("OK", close=True)
 
     def _extended(self, payload: bytes) -> Reply:
         self.extended = True
-        return _reply("OK")
+        return answer("OK")
 
     def _restart(self, payload: bytes) -> Reply:
         self._restart_inferior()
@@ -558,212 +531,20 @@ class GdbSession:
             return self._vcont(payload[5:])
         if payload.startswith(b"vRun"):
             if payload[4:5] != b";":
-                return _reply("")
+                return answer("")
             self._restart_inferior()
-            return _reply("S00")
+            return answer("S00")
         if not payload.startswith(b"vFlash"):
-            return _reply("")
+            return answer("")
         if not self.settings.gdb_flash_program:
-            return _reply("")
+            return answer("")
         if payload.startswith(b"vFlashErase:"):
             return self._flash_erase(payload[12:])
         if payload.startswith(b"vFlashWrite:"):
             return self._flash_write(payload[12:])
         if payload.startswith(b"vFlashDone"):
             return self._flash_done()
-        return _reply("")
-
-    def _flash_erase(self, body: bytes) -> Reply:
-        addr_text, sep, length_text = body.partition(b",")
-        if not sep or not addr_text or not length_text:
-            raise DropConnection("incomplete vFlashErase packet received")
-        addr, length = int(addr_text, 16), int(length_text, 16)
-        t = self.target
-        t.fire_event("gdb-flash-erase-start")
-        try:
-            t.flash_erase(addr, length)
-            failed = None
-        except OcdError as e:
-            failed = e.message
-        t.fire_event("gdb-flash-erase-end")
-        if failed is not None:
-            log.error(f"flash erase of 0x{addr:08x}+0x{length:x} failed: {failed}")
-            return _reply(f"E{EIO:02X}")
-        return _reply("OK")
-
-    def _flash_write(self, body: bytes) -> Reply:
-        addr_text, sep, data = body.partition(b":")
-        if not sep or not addr_text:
-            raise DropConnection("incomplete vFlashWrite packet received")
-        addr = int(addr_text, 16)
-        if self.vflash_size + len(data) > VFLASH_LIMIT:
-            log.error("GDB sent more flash data than any flash holds; refusing it")
-            return _reply(f"E{EIO:02X}")
-        if self.vflash and self.vflash[-1][0] + len(self.vflash[-1][1]) == addr:
-            last_addr, last = self.vflash[-1]
-            self.vflash[-1] = (last_addr, last + data)
-        else:
-            self.vflash.append((addr, data))
-        self.vflash_size += len(data)
-        return _reply("OK")
-
-    def _flash_done(self) -> Reply:
-        segments, self.vflash, self.vflash_size = self.vflash, [], 0
-        t = self.target
-        regions = t.flash_regions()
-        for addr, data in segments:
-            if not any(r.base <= addr and addr + len(data) <= r.base + r.size for r in regions):
-                log.error(f"GDB wrote 0x{len(data):x} bytes at 0x{addr:08x}, outside the flash banks")
-                return _reply("E.memtype")
-        t.fire_event("gdb-flash-write-start")
-        try:
-            t.flash_write(segments)
-            failed = None
-        except OcdError as e:
-            failed = e.message
-        t.fire_event("gdb-flash-write-end")
-        if failed is not None:
-            log.error(f"flash write failed: {failed}")
-            return _reply(f"E{EIO:02X}")
-        log.debug(f"wrote {sum(len(d) for _, d in segments)} bytes from vFlash image to flash")
-        return _reply("OK")
-
-    # -- queries ----------------------------------------------------------------------------
-
-    def _query(self, payload: bytes) -> Reply:
-        if payload.startswith(b"qRcmd,"):
-            return self._monitor(payload[6:])
-        if payload.startswith(b"qSupported"):
-            return self._supported()
-        if payload.startswith(b"qXfer:features:read:"):
-            return self._xfer_features(payload[20:])
-        if payload.startswith(b"qXfer:memory-map:read::"):
-            return self._xfer_memory_map(payload[23:])
-        if payload.startswith(b"qXfer:threads:read:"):
-            annex, offset, length = _xfer_args(payload[19:])
-            return self._chunk(THREADS_XML, offset, length)
-        if payload.startswith(b"QStartNoAckMode"):
-            return _reply("OK", noack=True)
-        if payload.startswith(b"qCRC:"):
-            return self._crc(payload[5:])
-        if payload.startswith(b"qC"):
-            return _reply("QC0")
-        if payload.startswith(b"qAttached"):
-            return _reply("1")
-        if payload.startswith(b"qOffsets"):
-            return _reply("Text=0;Data=0;Bss=0")
-        if payload.startswith(b"qfThreadInfo") or payload.startswith(b"qsThreadInfo"):
-            return _reply("l")
-        if payload.startswith(b"qSymbol"):
-            return _reply("OK")
-        return _reply("")
-
-    def _flash_bank_count(self) -> int:
-        try:
-            return len(self.target.flash_regions())
-        except OcdError:
-            return 1  # banks exist but cannot be probed now; the map request will say why
-
-    def _supported(self) -> Reply:
-        tdesc = bool(self.settings.gdb_target_description and self.registers())
-        memory = bool(self.settings.gdb_memory_map and self._flash_bank_count() > 0)
-        return _reply(
-            f"PacketSize={packets.PACKET_SIZE:x};"
-            f"qXfer:memory-map:read{'+' if memory else '-'};"
-            f"qXfer:features:read{'+' if tdesc else '-'};"
-            "qXfer:threads:read+;QStartNoAckMode+;vContSupported+"
-        )
-
-    def _xfer_features(self, body: bytes) -> Reply:
-        annex, offset, length = _xfer_args(body)
-        if annex != b"target.xml":
-            return _reply("E00")
-        if self._tdesc is None or offset == 0:
-            self._tdesc = target_description(
-                sorted(self.registers().values(), key=lambda r: r.number), self.target.architecture)
-        reply = self._chunk(self._tdesc, offset, length)
-        if reply.packets and reply.packets[0][:1] == b"l":
-            self._tdesc = None
-        return reply
-
-    def _xfer_memory_map(self, body: bytes) -> Reply:
-        if not self.settings.gdb_memory_map:
-            return _reply("")
-        _annex, offset, length = _xfer_args(b":" + body)
-        if self._memory_map is None or offset == 0:
-            try:
-                regions = self.target.flash_regions()
-            except OcdError as e:
-                log.error(e.message)
-                return _reply(f"E{EFAULT:02X}")
-            if not regions:
-                return _reply("")
-            self._memory_map = memory_map(regions)
-        reply = self._chunk(self._memory_map, offset, length)
-        if reply.packets and reply.packets[0][:1] == b"l":
-            self._memory_map = None
-        return reply
-
-    @staticmethod
-    def _chunk(document: str, offset: int, length: int) -> Reply:
-        data = document.encode()
-        part = data[offset:offset + length]
-        mark = b"m" if offset + length < len(data) else b"l"
-        return Reply([mark + part], binary=True)
-
-    def _crc(self, body: bytes) -> Reply:
-        addr, length = self._addr_len(body, "qCRC")
-        if length > CRC_LIMIT:
-            return _reply(f"E{EFAULT:02X}")
-        t = self.target
-        value = t.checksum_memory(addr, length)
-        if value is None:
-            crc = GdbCrc()
-            done = 0
-            while done < length:
-                n = min(CRC_CHUNK, length - done)
-                crc.update(t.read_memory(addr + done, n))
-                done += n
-            value = crc.value
-        return _reply(f"C{value:08x}")
-
-    def _monitor(self, hexcmd: bytes) -> Reply:
-        if not hexcmd:
-            return _reply("OK")
-        line = packets.unhexify(hexcmd).decode("utf-8", "replace")
-        # As OpenOCD: a monitor command acts on this connection's target.
-        config = getattr(self.host.session, "config", None)
-        own = getattr(self.target, "config", None)
-        saved = getattr(config, "current_target", None)
-        if own is not None and config is not None:
-            config.current_target = own
-        try:
-            outcome = self.host.execute(line)
-        finally:
-            if own is not None and config is not None and config.current_target is own:
-                config.current_target = saved
-        text = outcome.text
-        if text and not text.endswith("\n"):
-            text += "\n"
-        encoded = text.encode("utf-8", "replace")
-        if outcome.error:
-            out = [b"O" + packets.hexify(encoded)] if encoded else []
-            return Reply(out + [b"E01"])
-        reply = Reply([packets.hexify(encoded) if encoded else b"OK"])
-        reply.shutdown = outcome.shutdown
-        return reply
-
-
-def _xfer_args(body: bytes) -> tuple[bytes, int, int]:
-    """`annex:offset,length` of a qXfer read."""
-    annex, sep, rest = body.partition(b":")
-    if not sep:
-        raise ValueError("qXfer without ':'")
-    offset, comma, length = rest.partition(b",")
-    if not comma:
-        raise ValueError("qXfer without ','")
-    return annex, int(offset, 16), int(length, 16)
-
+        return answer("")
 
 def _show(payload: bytes) -> str:
     text = payload[:40].decode("ascii", "replace")
