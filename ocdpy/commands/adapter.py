@@ -81,7 +81,7 @@ def adapter_list(ctx: CommandContext, args: list[str]) -> None:
         ctx.print(f"{i}: {name}")
 
 
-@command("adapter name", help="Name of the chosen adapter driver")
+@command("adapter name", help="The name of the driver in use, or \"undefined\"")
 def adapter_name(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["adapter name"], "(no params)")
