@@ -24,6 +24,7 @@ from ocdpy.server.telnet_protocol import NEGOTIATION, TelnetParser
 
 LINE_MAX = 64 * 1024
 HISTORY_MAX = 128  # OpenOCD's TELNET_LINE_HISTORY_SIZE
+HISTORY_LINE_MAX = 4096
 # How long to wait for a telnet client's terminal type before serving a plain client.
 NEGOTIATE_QUIET = 0.3
 NEGOTIATE_MAX = 2.0
@@ -90,7 +91,10 @@ class TelnetConnection(Connection):
     # -- commands -------------------------------------------------------------------------
 
     def add_history(self, line: str) -> None:
-        # OpenOCD keeps non-blank lines that differ from the previous one.
+        # OpenOCD keeps non-blank lines that differ from the previous one (and its lines
+        # are at most 2560 characters; longer ones are not worth keeping).
+        if len(line) > HISTORY_LINE_MAX:
+            return
         if line.strip() and (not self.history or self.history[-1] != line):
             self.history.append(line)
             del self.history[:-HISTORY_MAX]

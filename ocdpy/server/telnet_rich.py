@@ -58,6 +58,28 @@ class _Stream:
         raise OSError("a telnet connection has no file descriptor")
 
 
+def _history():
+    """prompt_toolkit history kept to OpenOCD's 128 lines (its own grows without end)."""
+    from prompt_toolkit.history import History
+
+    from ocdpy.server.telnet import HISTORY_LINE_MAX, HISTORY_MAX
+
+    class BoundedHistory(History):
+        def load_history_strings(self):
+            return []
+
+        def store_string(self, string: str) -> None:
+            pass
+
+        def append_string(self, string: str) -> None:
+            if len(string) > HISTORY_LINE_MAX:
+                return
+            super().append_string(string)
+            del self._loaded_strings[HISTORY_MAX:]
+
+    return BoundedHistory()
+
+
 def _make_completer(session):
     from prompt_toolkit.completion import Completer, Completion
 
@@ -100,7 +122,6 @@ class RichConsole:
 
     async def run(self, early: bytes) -> None:
         from prompt_toolkit.application import create_app_session
-        from prompt_toolkit.history import InMemoryHistory
         from prompt_toolkit.input import create_pipe_input
         from prompt_toolkit.output.vt100 import Vt100_Output
         from prompt_toolkit.shortcuts import CompleteStyle, PromptSession
@@ -115,7 +136,7 @@ class RichConsole:
                     self._context = contextvars.copy_context()
                     self._session = PromptSession(
                         message="> ",
-                        history=InMemoryHistory(),
+                        history=_history(),
                         completer=_make_completer(self.conn.host.session),
                         complete_style=CompleteStyle.READLINE_LIKE,
                         complete_while_typing=False,
