@@ -193,8 +193,11 @@ def run(opts: Options, stream=None) -> int:
             # OpenOCD reports a missing openocd.cfg and goes on to init.
             try:
                 _print_result(session.run_script("openocd.cfg"))
+            except ShutdownRequested:
+                pass
             except TclError as e:
-                report_tcl_error(e)
+                if not session.shutdown_requested:
+                    report_tcl_error(e)
         for kind, value in steps:
             try:
                 if kind == "f":

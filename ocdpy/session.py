@@ -201,15 +201,18 @@ class Session:
     def find_script(self, name: str) -> str | None:
         """OpenOCD's find_file: the name as given if it can be read, else the first
         search dir holding it. Names are Tcl strings (one character per byte)."""
+        found = None
         if _readable(fs_path(name)):
-            return name
-        if os.path.isabs(name):
-            return None
-        for d in self.search_dirs():
-            path = f"{tcl_string(d)}/{name}"
-            if _readable(fs_path(path)):
-                return path
-        return None
+            found = name
+        elif not os.path.isabs(name):
+            for d in self.search_dirs():
+                path = f"{tcl_string(d)}/{name}"
+                if _readable(fs_path(path)):
+                    found = path
+                    break
+        if found is not None:
+            log.debug(f"found {found}")
+        return found
 
     def _resolve_source(self, name: str) -> str:
         # `source` takes the name as given (relative to the cwd), as OpenOCD's does;

@@ -205,6 +205,8 @@ class Registry:
                 # A Tcl proc with a multi-word name ("hla newtap") defined by a script.
                 return interp.call(candidate, *argv[i + 1:])
             break
+        if log.get_level() >= log.DEBUG:
+            log.debug("command - " + " ".join(argv))
         spec = specs.get(name)
         if spec is None:  # the word's commands were removed under us
             from ocdpy.tcl import TclError
