@@ -60,3 +60,4 @@ def test_gdb_over_a_pipe() -> None:
     assert "pc (/32): 0x08000044" in r.stdout + r.stderr
     assert "pc             0x8000044" in r.stdout
     assert ":\t0x00000000\t0x00000000" in r.stdout  # the fake RAM is zero
+

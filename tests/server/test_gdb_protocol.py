@@ -376,3 +376,14 @@ def test_refused_when_flash_cannot_be_probed() -> None:
                 break
             data += chunk
         assert data == b"+"  # acked, then closed: OpenOCD's "Connect failed"
+
+
+def test_a_long_monitor_command_sends_keep_alive_output(served) -> None:
+    target, session, host = served
+    gdb = connect(host)
+    gdb.handshake()
+    start = time.monotonic()
+    assert gdb.ask(b"qRcmd," + b"test_slow 2.5".hex().encode(), timeout=10) == b"OK"
+    assert time.monotonic() - start >= 2.5
+    # empty O packets about every second kept GDB waiting, as OpenOCD sends them
+    assert gdb.output.count(b"") >= 2

@@ -18,6 +18,8 @@ from ocdpy.server.gdb import packets
 from ocdpy.server.gdb.handlers import GdbSession, Reply
 from ocdpy.server.service import Connection
 
+KEEP_ALIVE_S = 1.0
+
 
 class GdbConnection(Connection):
     def __init__(self, service, reader, writer, target) -> None:
@@ -76,12 +78,16 @@ class GdbConnection(Connection):
 
     async def _on_packet(self, payload: bytes) -> None:
         gdb = self.gdb
-        if payload[:6] == b"qRcmd,":
+        monitor = payload[:6] == b"qRcmd,"
+        keepalive = None
+        if monitor:
             gdb.output_all = True
+            keepalive = asyncio.ensure_future(self._keep_alive())
         try:
             reply: Reply = await self.host.call(gdb.handle, payload, connection=self)
         finally:
-            if payload[:6] == b"qRcmd,":
+            if monitor:
+                keepalive.cancel()
                 gdb.output_all = gdb.running
         for item in reply.packets:
             self.send_packet(item, binary=reply.binary)
@@ -93,6 +99,13 @@ class GdbConnection(Connection):
             self.close()
         if reply.check_stop:
             self._watch_for_stop()
+
+    async def _keep_alive(self) -> None:
+        # GDB gives up on a reply after `remotetimeout` (2 s); an empty output packet
+        # every second tells it a long monitor command is still running, as OpenOCD does.
+        while not self.closed:
+            await asyncio.sleep(KEEP_ALIVE_S)
+            self.send_packet(b"O")
 
     def send_packet(self, payload: bytes, binary: bool = False) -> None:
         data = packets.frame(payload, binary)
