@@ -116,6 +116,9 @@ class Session:
         self.xtensa_dap_configured = False
         # Banks a flash driver declares beside the one named (at91sam7 with geometry).
         self.pending_flash_banks: list = []
+        # The live target objects (a CortexM, ...) by target name, once an init step of
+        # the debug layer made them from `config.targets`.
+        self.runtime_targets: dict[str, object] = {}
         # `-s` dirs and add_script_search_dir, in the order given; searched first.
         self.user_search_dirs: list[str] = list(search_dirs or [])
         # OCDPY_NO_OPENOCD_SCRIPTS=1 keeps an installed OpenOCD tree out of the search,
@@ -230,7 +233,13 @@ class Session:
     # -- phases -------------------------------------------------------------------------
 
     def add_init_step(self, name: str, fn: Callable[[], None]) -> None:
+        """Run `fn` during `init`, after the adapter, transport and DAPs are up and
+        before `flash init` (OpenOCD's target examination happens there)."""
         self.init_steps.append((name, fn))
+
+    def runtime_target(self, name: str) -> object | None:
+        """The live target object for a target name (None before init made it)."""
+        return self.runtime_targets.get(name)
 
     def init(self) -> None:
         """OpenOCD's `init`: run once; a failure leaves the session unusable, as there."""
