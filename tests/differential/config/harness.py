@@ -12,7 +12,8 @@ that says whether they agree on:
 Conditions shared by both sides: a fresh empty working directory, stdin at EOF
 (/dev/null), HOME and XDG_CONFIG_HOME pointing into a fresh temporary directory (OpenOCD
 reads ~/.openocd and $XDG_CONFIG_HOME/openocd), OPENOCD_SCRIPTS removed, LC_ALL=C, and a
-20 s timeout after which the whole process group is killed.
+20 s timeout after which the whole process group is killed. Python bytecode is cached
+under $TMPDIR/ocdpy-cfgdiff-pycache-UID (PYTHONPYCACHEPREFIX), not in the checkout.
 
 Normalisation of the first Error line, and nothing else (kept minimal on purpose):
 
@@ -187,8 +188,16 @@ def base_env(home: str) -> dict[str, str]:
     # The candidate must be this checkout's ocdpy, not some other installed copy.
     env["PYTHONPATH"] = os.pathsep.join(
         [str(REPO_ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Compiled bytecode is cached outside the checkout and shared by all runs: without
+    # it (PYTHONDONTWRITEBYTECODE=1 in some shells) every run recompiles ocdpy from
+    # source, which costs more than the config load itself.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", pycache_dir())
     return env
+
+
+def pycache_dir() -> str:
+    return os.path.join(tempfile.gettempdir(), f"ocdpy-cfgdiff-pycache-{os.getuid()}")
 
 
 # --- running --------------------------------------------------------------------------
