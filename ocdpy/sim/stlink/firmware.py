@@ -160,13 +160,24 @@ class SimStlink:
         """One host command as the ST-LINK server relays it: command block, optional
         data phase, optional reply of `read_size` bytes (padded to that size)."""
         with self.lock:
-            self.bulk_out(self.kind.ep_out, block)
-            if data_out:
-                self.bulk_out(self.kind.ep_out, data_out)
-            if read_size <= 0:
-                return b""
-            data = self.bulk_in(self.kind.ep_in if read_ep is None else read_ep, read_size)
+            try:
+                self.bulk_out(self.kind.ep_out, block)
+                if data_out:
+                    self.bulk_out(self.kind.ep_out, data_out)
+                if read_size <= 0:
+                    return b""
+                data = self.bulk_in(self.kind.ep_in if read_ep is None else read_ep, read_size)
+            except SimUsbError:
+                # The server owns the USB link: after a failed transfer it leaves the
+                # probe between commands, so the client's next command starts clean.
+                self._abandon_command()
+                raise
             return data.ljust(read_size, b"\0")
+
+    def _abandon_command(self) -> None:
+        self._pending = None
+        self._data = bytearray()
+        self._replies.clear()
 
     def unplug(self) -> None:
         with self.lock:

@@ -148,3 +148,28 @@ def test_port_in_use_raises(server: StlinkServer) -> None:
     other = StlinkServer([SimStlink(FakeTarget())], port=server.port)
     with pytest.raises(OSError):
         other.start()
+
+
+def test_failed_transfer_leaves_the_probe_between_commands() -> None:
+    """A transfer that fails mid-command (here the data phase of a memory write) is
+    answered 0x1001 and the next command starts clean: its block is not taken as the
+    failed write's data, and no stale reply is handed to it."""
+    from ocdpy.sim.stlink.faults import ProbeFaults
+
+    target = FakeTarget()
+    # transfers: version out/in (1, 2), DFU exit (3), SWD enter out/in (4, 5),
+    # write block (6), write data (7: fails)
+    probe = SimStlink(target, "stlink-v2", deterministic=True, faults=ProbeFaults(usb_error_after=7))
+    with StlinkServer([probe], port=0) as srv:
+        c = Client(srv.port)
+        _, connect_id = c.open(c.info()[1])
+        c.usb(connect_id, bytes([0xF1]), 1, 6)
+        c.usb(connect_id, bytes([0xF3, 0x07]), 1, 0)
+        c.usb(connect_id, bytes([0xF2, 0x30, 0xA3]), 1, 2)
+        wr = bytes([0xF2, 0x08]) + struct.pack("<IHB", SRAM, 8, 0)
+        assert c.usb(connect_id, wr, 0, 8, bytes(range(8)))[:4] == struct.pack("<I", 0x1001)
+        rd = bytes([0xF2, 0x07]) + struct.pack("<IHB", SRAM, 8, 0)
+        assert c.usb(connect_id, rd, 1, 8) == struct.pack("<I", OK) + bytes(8)
+        assert c.usb(connect_id, wr, 0, 8, bytes(range(8))) == struct.pack("<I", OK)
+        assert c.usb(connect_id, rd, 1, 8) == struct.pack("<I", OK) + bytes(range(8))
+        c.close()
