@@ -73,6 +73,9 @@ class ServerHost:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocdpy-hardware")
         self.session.server_host = self  # type: ignore[attr-defined]
         log.add_listener(self._log_listener)
+        announced = getattr(self.session, "target_event_listeners", None)
+        if isinstance(announced, list):
+            announced.append(self._session_event)
         self._install_signal_handlers()
         try:
             try:
@@ -152,6 +155,9 @@ class ServerHost:
     async def _close(self) -> None:
         self.stopping = True
         log.remove_listener(self._log_listener)
+        announced = getattr(self.session, "target_event_listeners", None)
+        if isinstance(announced, list) and self._session_event in announced:
+            announced.remove(self._session_event)
         for task in self._tasks:
             task.cancel()
         for svc in self.services:
@@ -281,6 +287,16 @@ class ServerHost:
         except Exception:  # noqa: BLE001
             state = "unknown"
         self._on_loop(self._fan_out_event, target, event, state)
+
+    def _session_event(self, target_name: str, event: str) -> None:
+        """An event the session announces (any thread), by target name."""
+        for target in self.targets():
+            if target.name == target_name:
+                notify = getattr(target, "notify", None)
+                if notify is not None:
+                    notify(event)
+                else:
+                    self.target_event(target, event)
 
     def _fan_out_event(self, target: object, event: str, state: str) -> None:
         for conn in list(self.connections):

@@ -60,6 +60,10 @@ class CortexServerTarget:
         self.gdb_max_connections = getattr(self.config, "gdb_max_connections", 1)
         self._listeners: list[EventListener] = []
         self._hooked = False
+        # When the session announces every target event itself (fire_event calling
+        # session.target_event_listeners), the host listens there; otherwise this
+        # adapter passes on what it sees: GDB's events and the core's halted/resumed.
+        self.session_announces = isinstance(getattr(session, "target_event_listeners", None), list)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -165,6 +169,11 @@ class CortexServerTarget:
             from ocdpy.commands.target import fire_event
 
             fire_event(self.session, self.config, event)
+        if not self.session_announces or self.config is None:
+            self._notify(event)
+
+    def notify(self, event: str) -> None:
+        """An event the session announced for this target."""
         self._notify(event)
 
     def _notify(self, event: str) -> None:
@@ -173,7 +182,7 @@ class CortexServerTarget:
 
     def add_event_listener(self, fn: EventListener) -> None:
         self._listeners.append(fn)
-        if not self._hooked:
+        if not self._hooked and not self.session_announces:
             # The core reports halted/resumed through on_event; chain onto it.
             previous = self.core.on_event
 

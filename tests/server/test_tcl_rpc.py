@@ -130,3 +130,16 @@ def test_shutdown_from_a_tcl_client_stops_every_server() -> None:
         with pytest.raises(OSError):
             socket.create_connection(("127.0.0.1", port), timeout=1)
     assert session.shutdown_requested
+
+
+def test_events_the_session_announces_reach_notifications() -> None:
+    target = FakeTarget()
+    session = FakeSession(target)
+    session.target_event_listeners = []  # the command layer calls these for every event
+    with running_host(session) as host:
+        tcl = TclClient(host.port_of("tcl"))
+        assert tcl.call("tcl_notifications on") == b""
+        for fn in list(session.target_event_listeners):
+            fn("stm32f1x.cpu", "reset-start")
+        assert tcl.read_message() == b"type target_event event reset-start\r\n"
+    assert session.target_event_listeners == []  # removed when the servers stop
