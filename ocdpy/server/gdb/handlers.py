@@ -55,7 +55,7 @@ class GdbSession(QueryPackets, FlashPackets):
         self._tdesc: str | None = None
         self._memory_map: str | None = None
         self._regs: dict[int, GdbRegister] | None = None
-        self.vflash: list[tuple[int, bytes]] = []
+        self.vflash: list[tuple[int, bytearray]] = []
         self.vflash_size = 0
         self._handlers: dict[int, Callable[[bytes], Reply]] = {
             ord("?"): self._last_signal_packet,

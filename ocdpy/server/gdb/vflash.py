@@ -47,15 +47,15 @@ class FlashPackets:
             log.error("GDB sent more flash data than any flash holds; refusing it")
             return answer(f"E{EIO:02X}")
         if self.vflash and self.vflash[-1][0] + len(self.vflash[-1][1]) == addr:
-            last_addr, last = self.vflash[-1]
-            self.vflash[-1] = (last_addr, last + data)
+            self.vflash[-1][1].extend(data)  # GDB sends a section in consecutive packets
         else:
-            self.vflash.append((addr, data))
+            self.vflash.append((addr, bytearray(data)))
         self.vflash_size += len(data)
         return answer("OK")
 
     def _flash_done(self) -> Reply:
-        segments, self.vflash, self.vflash_size = self.vflash, [], 0
+        segments = [(addr, bytes(data)) for addr, data in self.vflash]
+        self.vflash, self.vflash_size = [], 0
         t = self.target
         regions = t.flash_regions()
         for addr, data in segments:
