@@ -297,10 +297,26 @@ def report_tcl_error(e) -> None:
 def format_tcl_error(e) -> str:
     """The text of an uncaught Tcl error: `file:line: Error: message` and the trace
     (Jim's shape, which OpenOCD prints), or `Error: message` when no file is involved
-    (a `-c` command or a console line)."""
-    text = e.format_trace()
+    (a `-c` command or a console line).
+
+    A failed command (CommandFailure) has logged its `Error:` line already; OpenOCD
+    prints nothing more for it. ocdpy adds where it happened, as `file:line: message`
+    and the trace, without repeating the word Error."""
+    from ocdpy.commands.registry import CommandFailure
+
     stack = getattr(e, "stack", None) or []
     located = len(stack) >= 3 and str(stack[1]) != ""
+    if isinstance(e, CommandFailure):
+        message = e.result.rstrip("\n")
+        if not located:
+            return f"Error: {message}" if message else ""
+        if not message:
+            message = ("wrong arguments, see the usage above" if e.syntax
+                       else "the command failed, see above")
+        trace = [line for line in e.format_trace().split("\n")
+                 if line.startswith(("in procedure ", "at file "))]
+        return "\n".join([f"{stack[1]}:{stack[2]}: {message}", *trace])
+    text = e.format_trace()
     if not located and e.result:
         text = "Error: " + text
     return text

@@ -16,6 +16,7 @@ from ocdpy.commands.registry import (
     CommandMode,
     CommandSpec,
     CommandSyntaxError,
+    JimError,
     command,
     parse_uint,
 )
@@ -104,7 +105,7 @@ def _check_swd_daps(session, new: DapConfig) -> None:
             if dap.is_multidrop:
                 had_multidrop = True
                 if multidrop and (dap.dp_id, dap.instance_id) == (new.dp_id, new.instance_id):
-                    raise CommandFailed(
+                    raise JimError(
                         f"{dap.name} and {new.name} have the same multidrop selectors -dp-id "
                         f"0x{new.dp_id:08x} and -instance-id 0x{new.instance_id:x}")
             else:
@@ -112,9 +113,9 @@ def _check_swd_daps(session, new: DapConfig) -> None:
         elif transport.selected == "dapdirect_swd":
             plain += 1
     if plain > 1:
-        raise CommandFailed("Two or more SWD non multidrop DAPs are not supported")
+        raise JimError("Two or more SWD non multidrop DAPs are not supported")
     if had_multidrop and plain:
-        raise CommandFailed("Mixing of SWD multidrop DAPs and non multidrop DAPs is not supported")
+        raise JimError("Mixing of SWD multidrop DAPs and non multidrop DAPs is not supported")
 
 
 @command("dap names", help="Names of the declared DAPs, as a list")

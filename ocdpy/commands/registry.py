@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ocdpy import log
 from ocdpy.errors import CommandError, OcdError
+from ocdpy.tcl.errors import TclError
 
 if TYPE_CHECKING:
     from ocdpy.session import Session
@@ -59,6 +60,12 @@ class CommandFailed(CommandError):
         self.result = result
 
 
+class JimError(CommandError):
+    """A failure OpenOCD reports from a Jim command: the message is logged as
+    `Error: ...` and the command raises a Tcl error with an empty result, so a script
+    shows `file:line: Error: ` and the trace after it."""
+
+
 class ArgumentError(CommandError):
     """A number or flag did not parse: OpenOCD logs `Invalid command argument` (nothing
     when a valid number is too big for its type) and the result names the value, e.g.
@@ -68,6 +75,21 @@ class ArgumentError(CommandError):
                  log_line: str | None = "Invalid command argument") -> None:
         super().__init__(f"{what} option value ('{value}') is not valid")
         self.log_line = log_line
+
+
+class CommandFailure(TclError):
+    """How a failed command travels through Tcl: its result as the message.
+
+    OpenOCD passes a failed C command's error code up through Tcl instead of raising a
+    Tcl error, so it prints no `file:line: Error:` line for it, only the logged
+    `Error: ...` line before (and the result, if any). ocdpy reports the failure's
+    location without the word "Error" (session.format_tcl_error), keeping the logged
+    line the first error a user or tool sees, as with OpenOCD.
+    """
+
+    def __init__(self, result: str = "", syntax: bool = False) -> None:
+        super().__init__(result)
+        self.syntax = syntax
 
 
 Handler = Callable[["CommandContext", list[str]], "object | None"]
@@ -209,15 +231,11 @@ class Registry:
             log.debug("command - " + " ".join(argv))
         spec = specs.get(name)
         if spec is None:  # the word's commands were removed under us
-            from ocdpy.tcl import TclError
-
             raise TclError(f'invalid command name "{argv[0]}"')
         return self.run(spec, argv[i:])
 
     def run(self, spec: CommandSpec, args: list[str]) -> object:
         """Run one command's handler with OpenOCD's phase check and error handling."""
-        from ocdpy.tcl import TclError
-
         if spec.handler is None:
             self.session.show_usage(spec.name)
             raise TclError("")
@@ -229,26 +247,27 @@ class Registry:
             if e.message:
                 log.error(e.message)
             self.session.show_usage(spec.name)
-            raise TclError("") from None
+            raise CommandFailure("", syntax=True) from None
         except ArgumentError as e:
             if e.log_line:
                 log.error(e.log_line)
             ctx.print(e.message)
-            raise TclError(ctx.result_text()) from None
+            raise CommandFailure(ctx.result_text()) from None
         except CommandFailed as e:
             if e.message:
                 log.error(e.message)
-            raise TclError(e.result or ctx.result_text()) from None
+            raise CommandFailure(e.result or ctx.result_text()) from None
+        except JimError as e:
+            log.error(e.message)
+            raise TclError("") from None
         except OcdError as e:
             log.error(e.message)
-            raise TclError(ctx.result_text()) from None
+            raise CommandFailure(ctx.result_text()) from None
         if result is None:
             return ctx.result_text()
         return result
 
     def check_mode(self, spec: CommandSpec) -> None:
-        from ocdpy.tcl import TclError
-
         mode = spec.mode
         if mode is CommandMode.ANY:
             return

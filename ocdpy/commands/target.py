@@ -19,6 +19,7 @@ from ocdpy.commands.registry import (
     CommandMode,
     CommandSpec,
     CommandSyntaxError,
+    JimError,
     command,
     parse_uint,
 )
@@ -84,12 +85,12 @@ def target_create(ctx: CommandContext, args: list[str]) -> str:
     transport = session.config.transport
     if transport.selected is None:
         # OpenOCD crashes here; say what is missing instead.
-        raise CommandFailed(
+        raise JimError(
             f"target create {name}: no transport selected yet; select one (transport select "
             "..., or source target/swj-dp.tcl) before creating targets")
     if transport.is_hla:
         if type_name not in HLA_TARGET_TYPES:
-            raise CommandFailed("The selected transport doesn't support this target")
+            raise JimError("The selected transport doesn't support this target")
         type_name = "hla_target"
         log.info("The selected transport took over low-level target control. "
                  "The results might differ compared to plain JTAG/SWD")
@@ -123,15 +124,15 @@ def _type_checks(target: TargetConfig) -> None:
     """What each type's target_create refuses."""
     t = target.type_name
     if t == "hla_target" and target.ap_num not in (AP_NUM_INVALID, 0):
-        raise CommandFailed("hla_target: invalid parameter -ap-num (> 0)")
+        raise JimError("hla_target: invalid parameter -ap-num (> 0)")
     if t in ("cortex_m", "cortex_r4", "aarch64") and target.dap is None:
         raise TclError("")
     if t == "mem_ap" and target.ap_num == AP_NUM_INVALID:
-        raise CommandFailed("AP number not specified")
+        raise JimError("AP number not specified")
     if t == "arm11" and target.tap is not None and target.tap.ir_length != 5:
-        raise CommandFailed("'target arm11' expects IR LENGTH = 5")
+        raise JimError("'target arm11' expects IR LENGTH = 5")
     if t == "esirisc" and target.tap is not None and target.tap.ir_length != 4:
-        raise CommandFailed(f"{target.name}: invalid IR length; expected 4")
+        raise JimError(f"{target.name}: invalid IR length; expected 4")
     if t == "mem_ap" and target.gdb_port is None:
         target.gdb_port = "disabled"
 

@@ -12,7 +12,13 @@ from __future__ import annotations
 from ocdpy import log
 from ocdpy.commands import table
 from ocdpy.commands.jimargs import wrong_num_args
-from ocdpy.commands.registry import CommandContext, CommandFailed, CommandSyntaxError, command
+from ocdpy.commands.registry import (
+    CommandContext,
+    CommandFailed,
+    CommandSyntaxError,
+    JimError,
+    command,
+)
 from ocdpy.target.transport import TRANSPORT_NAMES
 from ocdpy.tcl import TclError
 
@@ -31,7 +37,7 @@ def allow_transports(session, names: tuple[str, ...]) -> None:
 def select(session, name: str) -> None:
     """Make `name` the session transport and add its commands."""
     if name not in TRANSPORT_NAMES:
-        raise CommandFailed(f"No transport named '{name}' is available.")
+        raise JimError(f"No transport named '{name}' is available.")
     state = session.config.transport
     state.selected = name
     from ocdpy.commands import jtag
@@ -46,7 +52,7 @@ def current(session, autoselect: bool = True) -> str:
     state = session.config.transport
     if state.selected is None and autoselect:
         if not state.allowed:
-            raise CommandFailed(
+            raise JimError(
                 "Debug adapter does not support any transports? Check config file order.")
         first = state.allowed[0]
         log.info(f'auto-selecting first available session transport "{first}". '
@@ -68,11 +74,11 @@ def transport_select(ctx: CommandContext, args: list[str]) -> str:
         if state.selected == name:
             log.warning(f'Transport "{name}" was already selected')
             return name
-        raise CommandFailed("Can't change session's transport after the initial selection was made")
+        raise JimError("Can't change session's transport after the initial selection was made")
     if not state.allowed:
-        raise CommandFailed("Debug adapter doesn't support any transports?")
+        raise JimError("Debug adapter doesn't support any transports?")
     if name not in state.allowed:
-        raise CommandFailed(f"Debug adapter doesn't support '{name}' transport")
+        raise JimError(f"Debug adapter doesn't support '{name}' transport")
     select(session, name)
     return name
 
