@@ -14,7 +14,15 @@ import pytest
 
 from tests.differential.config.board_sample import BOARD_SAMPLE
 from tests.differential.config.cases import OWN_BOARDS, all_cases, target_files
-from tests.differential.config.harness import OPENOCD_SCRIPTS, run_case
+from tests.differential.config.harness import (
+    OPENOCD_SCRIPTS,
+    REPO_ROOT,
+    base_env,
+    candidate_command,
+    candidate_is_default,
+    run_case,
+    run_program,
+)
 from tests.differential.config.known_differences import reason_for
 from tests.oracles import need_openocd_scripts
 
@@ -52,3 +60,22 @@ def test_board_sample_is_sixty_existing_distinct_files():
     for theirs in OWN_BOARDS.values():
         assert theirs in BOARD_SAMPLE
     assert scripts == OPENOCD_SCRIPTS
+
+
+def test_own_cfg_runs_see_only_the_bundled_tree(tmp_path):
+    # The own-cfg group means something only if ocdpy there cannot reach OpenOCD's tree.
+    need_openocd_scripts()
+    if not candidate_is_default():
+        pytest.skip("candidate overridden by OCDPY_CONFIG_DIFF_CANDIDATE")
+    env = base_env(str(tmp_path))
+    env["OCDPY_NO_OPENOCD_SCRIPTS"] = "1"
+    argv = candidate_command() + ["-c", "echo FOUND:[find interface/stlink.cfg]",
+                                  "-f", "target/at91sam9260.cfg", "-c", "shutdown"]
+    res = run_program(argv, str(tmp_path), env)
+    found = [ln for ln in res.stderr.splitlines() + res.stdout.splitlines()
+             if ln.startswith("FOUND:")]
+    assert found, res.stderr
+    path = os.path.realpath(found[0].removeprefix("FOUND:"))
+    assert path == os.path.realpath(REPO_ROOT / "cfg" / "interface" / "stlink.cfg")
+    assert not res.succeeded
+    assert res.error == "embedded:startup.tcl:28: Error: Can't find target/at91sam9260.cfg"
