@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from ocdpy.tcl import Interp, TclError, TclExit
 
+Interp()  # raises Python's recursion limit now, not inside a hypothesis test (it warns)
+
 ALPHABET = st.sampled_from(list("{}[]$\"\\;\n #()*+-/<>=!~?:abcxyz019 \t") + [
     "set ", "proc ", "expr ", "if ", "while 0 ", "foreach ", "list ", "incr ", "{*}",
     "string ", "lindex ", "dict ", "catch ", "return ", "break", "\\x41", "0x", "1e3"])
