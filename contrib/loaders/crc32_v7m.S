@@ -5,11 +5,13 @@
  *
  * Thumb-2 (Cortex-M3/M4/M7); crc32_v6m.S is the Cortex-M0 version.
  *
- * In:   r0 = block: +0 number of ranges n, +4 table address (256 words, table[i] =
- *       the CRC register after feeding byte i into zero), +8 n ranges of three words
- *       (address, length, crc), then a status word (0).
- * Out:  each range's crc word, then status = 1; BKPT.
- * Keeps r1-r12 (r1-r8 and r12 saved on the stack sp points to: 36 bytes).
+ * In:   r0 = block: +0 number of ranges n, +4 address of 1 KiB of RAM for the table
+ *       (the routine fills it: table[i] = the CRC register after feeding byte i into
+ *       zero; building it costs fewer cycles than sending 1 KiB over SWD), +8 n
+ *       ranges of two words (address, length), then n result words and a status
+ *       word (0): the host reads back only those.
+ * Out:  result[i] = the CRC of range i, then status = 1; BKPT.
+ * Keeps r1-r12 (r1-r9 and r12 saved on the stack sp points to: 40 bytes).
  *
  * Bytes before the first word boundary and after the last one go one at a time; the
  * words between are loaded whole and their four bytes fed in memory order.
@@ -22,31 +24,47 @@
 	.global	_start
 	.thumb_func
 _start:
-	push	{r1-r8, r12}
-	ldr	r1, [r0, #0]
-	ldr	r2, [r0, #4]
-	add	r7, r0, #8
+	push	{r1-r9, r12}
+	ldr	r2, [r0, #4]		/* the table */
+	ldr	r3, =0x04C11DB7
+	movs	r4, #0
+table_entry:
+	lsl	r5, r4, #24
+	movs	r6, #8
+table_bit:
+	lsls	r5, r5, #1		/* C = the bit shifted out */
+	it	cs
+	eorcs	r5, r5, r3
+	subs	r6, r6, #1
+	bne	table_bit
+	str	r5, [r2, r4, lsl #2]
+	adds	r4, r4, #1
+	cmp	r4, #256
+	bne	table_entry
+
+	ldr	r1, [r0, #0]		/* ranges left */
+	add	r7, r0, #8		/* next range */
+	add	r8, r7, r1, lsl #3	/* next result */
 next_range:
 	cmp	r1, #0
 	beq	finished
-	ldr	r3, [r7]		/* address */
-	ldr	r6, [r7, #4]		/* length */
+	ldr	r3, [r7], #4		/* address */
+	ldr	r6, [r7], #4		/* length */
 	add	r6, r6, r3		/* end */
+	bic	r9, r6, #3		/* last word boundary */
 	mov	r4, #0xFFFFFFFF
 head:
 	cmp	r3, r6
 	beq	range_done
 	tst	r3, #3
-	beq	words
+	beq	word_loop
 	ldrb	r5, [r3], #1
 	eor	r5, r5, r4, lsr #24
 	ldr	r5, [r2, r5, lsl #2]
 	eor	r4, r5, r4, lsl #8
 	b	head
-words:
-	bic	r8, r6, #3		/* last word boundary */
 word_loop:
-	cmp	r3, r8
+	cmp	r3, r9
 	bhs	tail
 	ldr	r5, [r3], #4
 	uxtb	r12, r5
@@ -75,12 +93,13 @@ tail:
 	eor	r4, r5, r4, lsl #8
 	b	tail
 range_done:
-	str	r4, [r7, #8]
-	add	r7, r7, #12
+	str	r4, [r8], #4
 	subs	r1, r1, #1
 	b	next_range
-finished:				/* r7 = the status word after the ranges */
+finished:				/* r8 = the status word after the results */
 	movs	r1, #1
-	str	r1, [r7]
-	pop	{r1-r8, r12}
+	str	r1, [r8]
+	pop	{r1-r9, r12}
 	bkpt	#0
+
+	.pool

@@ -12,9 +12,10 @@
  * Keeps r1-r7 (saved on the stack sp points to: 28 bytes), so the host only has
  * r0, sp, pc and xPSR to put back afterwards.
  *
- * Speed: the next half-word is fetched from the ring before waiting for the previous
- * one to finish, so the flash is idle only for the few cycles between BSY clearing
- * and the next store.
+ * Speed: data is taken from the ring in batches of up to 256 bytes (rp is written
+ * back after each), and inside a batch the next half-word is fetched before waiting
+ * for the previous one, so the flash idles only for the few cycles between BSY
+ * clearing and the next store, and the loop has little else to do.
  */
 	.syntax unified
 	.cpu	cortex-m0
@@ -102,29 +103,45 @@ program:
 	beq	next_step
 	movs	r2, #CR_PG
 	str	r2, [r7, #CR]
-prog_wait_data:
+prog_wait_data:				/* r3 = bytes ready in one piece (wp ahead of rp, or up to the ring end) */
 	ldr	r2, [r0, #P_WP]
-	cmp	r2, r1
+	subs	r3, r2, r1
 	beq	prog_wait_data
+	bhi	prog_have
+	ldr	r2, [r0, #P_END]
+	subs	r3, r2, r1
+prog_have:				/* a batch: at most what the step needs and 256 bytes, so rp moves often */
+	cmp	r3, r5
+	bls	prog_fits
+	mov	r3, r5
+prog_fits:
+	movs	r2, #1
+	lsls	r2, r2, #8
+	cmp	r3, r2
+	bls	prog_batch
+	mov	r3, r2
+prog_batch:
+	subs	r5, r5, r3
+prog_next:				/* fetch, wait for the previous half-word, check, store */
 	ldrh	r6, [r1]
 prog_busy:
 	ldr	r2, [r7, #SR]
-	movs	r3, #SR_BSY
-	tst	r2, r3
-	bne	prog_busy
-	movs	r3, #SR_ERRORS
-	tst	r2, r3
+	lsrs	r2, r2, #1		/* C = BSY */
+	bcs	prog_busy
+	lsls	r2, r2, #28		/* PGERR / WRPRTERR (bits 2 and 4) left? */
 	bne	prog_failed
 	strh	r6, [r4]
 	adds	r4, #2
 	adds	r1, #2
+	subs	r3, #2
+	bne	prog_next
 	ldr	r2, [r0, #P_END]
 	cmp	r1, r2
 	blo	prog_nowrap
 	ldr	r1, [r0, #P_BUF]
 prog_nowrap:
 	str	r1, [r0, #P_RP]
-	subs	r5, #2
+	cmp	r5, #0
 	bne	prog_wait_data
 prog_last:
 	ldr	r2, [r7, #SR]
@@ -133,7 +150,7 @@ prog_last:
 	bne	prog_last
 	movs	r3, #SR_ERRORS
 	tst	r2, r3
-	bne	prog_failed
+	bne	prog_failed_sr
 	movs	r2, #0
 	str	r2, [r7, #CR]
 	b	next_step
@@ -147,7 +164,9 @@ erase_failed:				/* r2 = SR, r6 = erase entry */
 	mov	r1, r2
 	movs	r2, #ST_ERASE
 	b	fail
-prog_failed:				/* r2 = SR; the half-word before r4 failed */
+prog_failed:				/* the half-word before r4 failed; SR read again */
+	ldr	r2, [r7, #SR]
+prog_failed_sr:				/* r2 = SR */
 	subs	r6, r4, #2
 	mov	r1, r2
 	movs	r2, #ST_PROGRAM

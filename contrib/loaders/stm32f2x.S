@@ -36,25 +36,40 @@ wait\@:
 	bne	wait\@
 	.endm
 
-	/* One programming loop per unit size: fetch the next unit before waiting for
-	 * the previous one, so the flash idles only between BSY clearing and the store. */
+	/* One programming loop per unit size. Data is taken from the ring in batches of
+	 * up to 1 KiB (rp is written back after each); inside a batch the next unit is
+	 * fetched before waiting for the previous one, so the flash idles only between
+	 * BSY clearing and the store. */
 	.macro	prog_loop load, store, unit
 loop\@:
 	ldr	r2, [r0, #P_WP]
-	cmp	r2, r1
+	subs	r3, r2, r1
 	beq	loop\@
-	\load	r6, [r1]
+	bhi	have\@
+	ldr	r2, [r0, #P_END]
+	sub	r3, r2, r1
+have\@:
+	cmp	r3, r5
+	it	hi
+	movhi	r3, r5
+	cmp	r3, #1024
+	it	hi
+	movhi	r3, #1024
+	sub	r5, r5, r3
+next\@:
+	\load	r6, [r1], #\unit
 	wait_idle r2
 	tst	r2, #SR_ERRORS
 	bne	prog_failed
 	\store	r6, [r4], #\unit
-	adds	r1, r1, #\unit
+	subs	r3, r3, #\unit
+	bne	next\@
 	ldr	r2, [r0, #P_END]
 	cmp	r1, r2
 	it	hs
 	ldrhs	r1, [r0, #P_BUF]
 	str	r1, [r0, #P_RP]
-	subs	r5, r5, #\unit
+	cmp	r5, #0
 	bne	loop\@
 	b	prog_last
 	.endm

@@ -3,7 +3,9 @@
 `crc_ranges(target, [(address, length), ...])` returns OpenOCD's CRC-32 (the one
 `verify_image` and GDB's `qCRC` use; `ocdpy.flash.image.openocd_crc32` on the host)
 of each range, computed by a small routine in the work area (contrib/loaders/
-crc32_v7m.S, or crc32_v6m.S on Cortex-M0) in one run for the whole list. Reading
+crc32_v7m.S, or crc32_v6m.S on Cortex-M0) in one run for the whole list. The routine
+builds its 1 KiB table itself; the work area holds code, stack, the range list and
+then the table. Reading
 flash back over SWD costs about 1 ms per KiB on a full-speed probe; the routine reads
 it at core speed, so skipping unchanged sectors and verifying cost little.
 
@@ -13,7 +15,6 @@ Without a work area big enough, the ranges are read back and summed on the host.
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 
 from ocdpy import log
 from ocdpy.errors import FlashError
@@ -29,18 +30,6 @@ MAX_RANGES_PER_RUN = 256
 CYCLES_PER_BYTE = {"v7m": 10, "v6m": 16}
 SLOWEST_HZ = 4_000_000
 READBACK_CHUNK = 16 * 1024
-
-
-@lru_cache(maxsize=1)
-def crc_table() -> bytes:
-    """table[i] = the CRC register after shifting byte i in (MSB first, poly 0x04C11DB7)."""
-    out = bytearray()
-    for i in range(256):
-        c = i << 24
-        for _ in range(8):
-            c = ((c << 1) ^ 0x04C11DB7) if c & 0x80000000 else (c << 1)
-        out += (c & 0xFFFFFFFF).to_bytes(4, "little")
-    return bytes(out)
 
 
 def host_crc(data: bytes) -> int:
@@ -61,8 +50,8 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
     v6 = is_armv6m(target)
     code = loader_code.CRC32_V6M if v6 else loader_code.CRC32_V7M
     code_size = (len(code) + 7) & ~7
-    block_size = 8 + 12 * len(ranges) + 4
-    need = code_size + STACK + TABLE_SIZE + block_size
+    block_size = 8 + 8 * len(ranges) + 4 * len(ranges) + 4
+    need = code_size + STACK + block_size + TABLE_SIZE
     base = target.alloc_work_area(need) if target.work_area_free() >= need else None
     if base is None:
         if not allow_readback:
@@ -70,26 +59,28 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
         log.debug(f"checksum: no {need}-byte work area, reading {len(ranges)} range(s) back")
         return [_readback_crc(target, a, n) for a, n in ranges]
     try:
-        table = base + code_size + STACK
-        block = table + TABLE_SIZE
+        block = base + code_size + STACK
+        table = block + block_size
+        results = block + 8 + 8 * len(ranges)
         words = [len(ranges), table]
         for address, length in ranges:
-            words += [address, length, 0]
-        words.append(0)
-        payload = code.ljust(code_size + STACK, b"\0") + crc_table() + b"".join(
+            words += [address, length]
+        words += [0] * (len(ranges) + 1)
+        payload = code.ljust(code_size + STACK, b"\0") + b"".join(
             (w & 0xFFFFFFFF).to_bytes(4, "little") for w in words)
         target.write_memory(base, payload)
-        start_routine(target, base, {"r0": block, "sp": table})
+        start_routine(target, base, {"r0": block, "sp": block})
         total = sum(n for _, n in ranges)
         budget = 1.0 + 3.0 * total * CYCLES_PER_BYTE["v6m" if v6 else "v7m"] / SLOWEST_HZ
         started, wall = target.now(), time.monotonic()
+        result_size = 4 * len(ranges) + 4
         while True:
-            raw = target.read_memory(block, block_size)
+            raw = target.read_memory(results, result_size)
             if int.from_bytes(raw[-4:], "little") == 1:
                 break
             state = target.algorithm_state()
             if state is not None:
-                raw = target.read_memory(block, block_size)
+                raw = target.read_memory(results, result_size)
                 if int.from_bytes(raw[-4:], "little") == 1:
                     break
                 raise FlashError(f"the checksum routine stopped early; core: {state.describe()}. "
@@ -100,14 +91,14 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
                 raise FlashError(f"the checksum routine did not finish ({total} bytes); core: "
                                  f"{state.describe()}. Run `reset halt` and try again")
         _wait_halted(target)
-        return [int.from_bytes(raw[8 + 12 * i + 8:8 + 12 * i + 12], "little") for i in range(len(ranges))]
+        return [int.from_bytes(raw[4 * i:4 * i + 4], "little") for i in range(len(ranges))]
     finally:
         target.free_work_area(base)
 
 
 def _wait_halted(target: FlashTarget) -> None:
     for _ in range(50):
-        if target.algorithm_state() is not None:
+        if target.is_halted():
             return
     target.stop_algorithm()
 

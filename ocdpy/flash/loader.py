@@ -155,6 +155,7 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
     last_step_count = len(job.steps)
     last_check = started
     programmed = 0
+    pace = _Pace()
 
     while True:
         idle = target.now() - last_move > 0.1
@@ -170,7 +171,9 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
             return
         now = target.now()
         if rp != last_rp or step_count != last_step_count:
-            programmed += (rp - last_rp) % ring_size
+            moved = (rp - last_rp) % ring_size
+            programmed += moved
+            pace.consumed(moved, now - last_move)
             last_rp, last_move, last_step_count = rp, now, step_count
             if ctx.progress:
                 ctx.progress(programmed)
@@ -179,18 +182,16 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
         if sent < total:
             free = (rp - wp - job.unit) % ring_size
             queued = (wp - rp) % ring_size
-            if queued < ring_size // 4:
-                # Running low (or starting): send what fits, growing with the queue.
-                want = min(free, total - sent, max(CHUNK_MIN, 2 * queued))
-            elif free >= ring_size // 4:
-                # Plenty queued: one big write, so per-command overhead stays small.
-                want = min(free, total - sent)
-            else:
-                want = 0
+            want = min(free, total - sent, max(CHUNK_MIN, pace.limit(queued, free)))
             want -= want % job.unit
-            if want > 0 and (want >= CHUNK_MIN or want == total - sent):
+            # With plenty queued, wait for a real gap rather than paying the per-command
+            # overhead on slivers.
+            sliver = want < ring_size // 8 and queued > ring_size // 2
+            if want > 0 and (want >= CHUNK_MIN or want == total - sent) and not sliver:
+                t0 = target.now()
                 wp = _push(target, data, sent, want, wp, ring_start, ring_end)
                 target.write_u32(params + PARAM_WP, wp)
+                pace.sent(want, target.now() - t0)
                 sent += want
                 continue
         if now - last_move > 0.05 and now - last_check > 0.05:
@@ -204,6 +205,35 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
                     _finish(target, status, head, ctx, job)
                     return
                 raise _fault_error(target, ctx, state, programmed)
+
+
+class _Pace:
+    """How big a ring top-up may be: its transfer must end before the loader has used
+    up what is queued, at the fastest rate the loader was seen to take data and the
+    rate the link was seen to move it (both measured as the run goes)."""
+
+    def __init__(self) -> None:
+        self.link_bytes = 0
+        self.link_seconds = 0.0
+        self.consume_rate = 0.0  # bytes per second, the highest seen
+
+    def sent(self, nbytes: int, seconds: float) -> None:
+        self.link_bytes += nbytes
+        self.link_seconds += max(seconds, 0.0)
+
+    def consumed(self, nbytes: int, seconds: float) -> None:
+        if nbytes and seconds > 0:
+            self.consume_rate = max(self.consume_rate, nbytes / seconds)
+
+    def limit(self, queued: int, free: int) -> int:
+        if not self.consume_rate or not self.link_seconds:
+            return queued
+        link_rate = self.link_bytes / self.link_seconds
+        if link_rate < 1.2 * self.consume_rate:
+            # The link is the bottleneck: the loader will wait for data whatever we do,
+            # so move it in the biggest pieces (least overhead per byte).
+            return free
+        return int(0.8 * queued / self.consume_rate * link_rate)
 
 
 def _push(target: FlashTarget, data: bytes, sent: int, count: int, wp: int,

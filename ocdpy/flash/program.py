@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from ocdpy import log
@@ -33,6 +34,7 @@ SKIP_ENV = "OCDPY_FLASH_SKIP_UNCHANGED"
 # Bigger stretches of 0xFF than this inside an erased sector are not programmed: they
 # already read 0xFF, and programming them costs as much as programming data.
 FF_SPLIT = 256
+PROBE_BYTES = 16  # of each sector outside the image, checked before a mass erase is considered
 
 Progress = Callable[[int, int], None]  # (done, total) bytes
 
@@ -80,6 +82,19 @@ def _bank_target(bank: FlashBank):
     return bank.require_target()
 
 
+@contextmanager
+def _preserving(banks: list[FlashBank]) -> Iterator[None]:
+    """The core registers of every target involved come back after the operation."""
+    with ExitStack() as stack:
+        seen: list = []
+        for bank in banks:
+            target = bank.target
+            if target is not None and all(target is not t for t in seen):
+                seen.append(target)
+                stack.enter_context(preserved_context(target))
+        yield
+
+
 # -- write_image -------------------------------------------------------------------------
 
 def write_image(banks: list[FlashBank], image: Image, erase: bool = False, unlock: bool = False,
@@ -90,6 +105,12 @@ def write_image(banks: list[FlashBank], image: Image, erase: bool = False, unloc
     started = time.monotonic()
     if len(image) == 0:
         return WriteResult(0, 0.0, [])
+    with _preserving(banks):
+        return _write_image(banks, image, erase, unlock, skip_unchanged, progress, started)
+
+
+def _write_image(banks: list[FlashBank], image: Image, erase: bool, unlock: bool, skip_unchanged: bool,
+                 progress: Progress | None, started: float) -> WriteResult:
     runs = build_runs(banks, image, erase, unlock)
     written = sum(len(r.data) for r in runs)
     by_bank: dict[int, list[Run]] = {}
@@ -99,15 +120,19 @@ def write_image(banks: list[FlashBank], image: Image, erase: bool = False, unloc
             by_bank[run.bank.number] = []
             order.append(run.bank)
         by_bank[run.bank.number].append(run)
-    plans = [_plan_bank(bank, by_bank[bank.number], erase, skip_unchanged) for bank in order]
-    total = sum(p.program_bytes for p in plans)
-    done_before = 0
-    for plan in plans:
-        bank = plan.bank
-        if unlock:
-            _unlock_range(bank, by_bank[bank.number])
-        _execute(plan, progress, done_before, total)
-        done_before += plan.program_bytes
+    with ExitStack() as stack:
+        if not unlock:  # unlocking changes the protection state on the way
+            for bank in order:
+                stack.enter_context(bank.driver.one_operation(writing=True))
+        plans = [_plan_bank(bank, by_bank[bank.number], erase, skip_unchanged) for bank in order]
+        total = sum(p.program_bytes for p in plans)
+        done_before = 0
+        for plan in plans:
+            bank = plan.bank
+            if unlock:
+                _unlock_range(bank, by_bank[bank.number])
+            _execute(plan, progress, done_before, total)
+            done_before += plan.program_bytes
     return WriteResult(written, time.monotonic() - started, plans)
 
 
@@ -141,7 +166,7 @@ def _desired_sectors(bank: FlashBank, runs: list[Run], erase: bool) -> dict[int,
 
 def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> BankPlan:
     driver = bank.driver
-    driver.check_access(writing=True)
+    driver.ensure_access(writing=True)
     plan = BankPlan(bank)
     desired = _desired_sectors(bank, runs, erase)
     plan.sectors = sorted(desired)
@@ -149,15 +174,10 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
         return _plan_no_erase(bank, runs, plan, skip)
     covered_all = len(plan.sectors) == len(bank.sectors)
     mass_time = driver.mass_erase_seconds()
-    sector_time = sum(driver.sector_erase_seconds(i) for i in plan.sectors)
-    # The rest of the bank only matters when a mass erase could be faster.
-    check_rest = skip and mass_time is not None and not covered_all and mass_time < sector_time
-    ranges = []
-    if skip:
-        ranges = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in plan.sectors]
-        if check_rest:
-            ranges += [(bank.base + s.offset, s.size) for i, s in enumerate(bank.sectors) if i not in desired]
+    uncovered = [i for i in range(len(bank.sectors)) if i not in desired]
+    ranges = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in plan.sectors] if skip else []
     crcs = driver.checksums(ranges) if ranges else []
+    current = dict(zip(ranges, crcs, strict=True))
     blank_crc: dict[int, int] = {}
 
     def blank(size: int) -> int:
@@ -165,32 +185,24 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
             blank_crc[size] = host_crc(bytes([bank.erased_value]) * size)
         return blank_crc[size]
 
-    current = dict(zip([r[0] for r in ranges], crcs, strict=True))
-    is_blank: dict[int, bool] = {}
     for i in plan.sectors:
         s = bank.sectors[i]
-        want = bytes(desired[i])
         if skip:
-            crc = current[bank.base + s.offset]
-            if crc == host_crc(want):
+            crc = current[(bank.base + s.offset, s.size)]
+            if crc == host_crc(bytes(desired[i])):
                 plan.unchanged.append(i)
                 continue
-            is_blank[i] = crc == blank(s.size)
+            if crc != blank(s.size):
+                plan.erase.append(i)
         else:
-            is_blank[i] = False
-        if not is_blank[i]:
             plan.erase.append(i)
         plan.program.append(i)
-    if check_rest:
-        rest_blank = all(current[bank.base + s.offset] == blank(s.size)
-                         for i, s in enumerate(bank.sectors) if i not in desired)
-    else:
-        rest_blank = covered_all
-    if mass_time is not None and rest_blank and plan.erase:
+    if mass_time is not None and plan.erase:
         # A mass erase also wipes the sectors left alone: they must be rewritten.
         redo = [i for i in plan.sectors if i not in plan.program]
         mass_cost = mass_time + driver.program_seconds(sum(bank.sectors[i].size for i in redo))
-        if mass_cost < sum(driver.sector_erase_seconds(i) for i in plan.erase):
+        if mass_cost < sum(driver.sector_erase_seconds(i) for i in plan.erase) and (
+                covered_all or (skip and _rest_is_blank(bank, uncovered, blank))):
             plan.mass = True
             plan.erase = []
             plan.program = list(plan.sectors)
@@ -198,6 +210,18 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
     unit = driver.unit() if hasattr(driver, "unit") else 1
     plan.writes = _writes_from(bank, {i: desired[i] for i in plan.program}, unit, skip_ff=True)
     return plan
+
+
+def _rest_is_blank(bank: FlashBank, sectors: list[int], blank: Callable[[int], int]) -> bool:
+    """A mass erase may only replace sector erases when the rest of the bank is blank
+    anyway. A full checksum of the rest costs time, so the start of each of those
+    sectors is looked at first: one that is not blank settles it."""
+    driver = bank.driver
+    probes = [(bank.base + bank.sectors[i].offset, PROBE_BYTES) for i in sectors]
+    if any(c != blank(PROBE_BYTES) for c in driver.checksums(probes)):
+        return False
+    rest = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in sectors]
+    return all(c == blank(size) for c, (_, size) in zip(driver.checksums(rest), rest, strict=True))
 
 
 def _plan_no_erase(bank: FlashBank, runs: list[Run], plan: BankPlan, skip: bool) -> BankPlan:
@@ -289,10 +313,9 @@ def verify_image_flash(banks: list[FlashBank], image: Image) -> VerifyResult:
     started = time.monotonic()
     runs = build_runs(banks, image, erase=False, unlock=False)
     result = VerifyResult(sum(len(r.data) for r in runs), 0.0)
-    for run in runs:
-        target = _bank_target(run.bank)
-        with preserved_context(target):
-            crc = run.bank.driver.checksums([(run.address, len(run.data))])[0]
+    with _preserving(banks):
+        crcs = [run.bank.driver.checksums([(run.address, len(run.data))])[0] for run in runs]
+    for run, crc in zip(runs, crcs, strict=True):
         if crc != host_crc(run.data):
             result.mismatches.append((run.bank, run.address, run.end))
             log.error(f"verify failed in bank at 0x{run.bank.base:08x} starting at 0x{run.offset:08x}")

@@ -54,6 +54,7 @@ class SimChipTarget:
         # which stays valid after a routine ends on BKPT; any reset forgets both.
         self._demcr_set = False
         self._xpsr_set = False
+        self._regs: dict[str, int] = {}  # read while halted; one READALLREGS-like command
 
     # cost model ------------------------------------------------------------------
 
@@ -113,15 +114,18 @@ class SimChipTarget:
         return self.chip.target_voltage()
 
     def halt(self) -> None:
+        self._regs = {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
 
     def resume(self) -> None:
         self._xpsr_set = False
+        self._regs = {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
 
     def reset_halt(self) -> None:
         """reset halt: system reset with the core caught at the reset vector."""
         self._demcr_set = self._xpsr_set = False
+        self._regs = {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
         self.write_u32(DEMCR, TRCENA | VC_CORERESET | VC_HARDERR)
         self.write_u32(AIRCR, 0x05FA0004)
@@ -133,16 +137,24 @@ class SimChipTarget:
     def reset_run(self) -> None:
         """reset run: system reset, debug requests cleared, the core runs."""
         self._demcr_set = self._xpsr_set = False
+        self._regs = {}
         self.write_u32(DEMCR, TRCENA)
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
         self.write_u32(AIRCR, 0x05FA0004)
 
     def read_core_register(self, name: str) -> int:
-        self.write_u32(DCRSR, REG_SEL[name])
-        return self.read_u32(DCRDR)
+        if not self._regs:
+            # As the ST-Link's read-all-registers command: one USB command, 21 words.
+            self._charge(84, 2 * 21)
+            self._regs = {n: self.chip.register(sel) for n, sel in REG_SEL.items()}
+        return self._regs[name]
 
     def write_core_register(self, name: str, value: int) -> None:
         # The ST-Link WRITEREG command is one USB command for the DCRDR+DCRSR pair.
+        if self._regs:
+            self._regs[name] = value & 0xFFFFFFFF
+        if name == "xpsr":
+            self._xpsr_set = bool(value & (1 << 24))
         self._charge(8, 2)
         self.chip.mem_write(0, DCRDR, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)
         self.chip.mem_write(0, DCRSR, (REG_SEL[name] | 1 << 16).to_bytes(4, "little"), 4)
@@ -181,8 +193,8 @@ class SimChipTarget:
         self.write_core_register("pc", entry | 1)
         if not self._xpsr_set:
             self.write_core_register("xpsr", 0x01000000)
-            self._xpsr_set = True
         # Interrupts stay masked while the routine runs (C_MASKINTS, set while halted).
+        self._regs = {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS)
 
     def algorithm_state(self) -> CoreState | None:
@@ -203,6 +215,7 @@ class SimChipTarget:
     def _state(self, halted: bool, reason: str = "") -> CoreState:
         if not halted:
             return CoreState(False, reason=reason)
+        self._regs = {}
         pc = self.read_core_register("pc")
         xpsr = self.read_core_register("xpsr")
         if not reason:

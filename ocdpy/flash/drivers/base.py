@@ -9,6 +9,8 @@ blank checks and verification by on-target checksum.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ocdpy.errors import FlashError, TargetNotHaltedError, TransferFaultError
@@ -30,6 +32,9 @@ class FlashDriver:
     def __init__(self, bank: FlashBank, options: list[str]) -> None:
         self.bank = bank
         self.options = options
+        # Set while one operation runs whose access was already checked (the protection
+        # state cannot change in between), so each step does not read it again.
+        self.access_checked: set[bool] = set()
 
     @property
     def target(self) -> FlashTarget:
@@ -109,8 +114,24 @@ class FlashDriver:
     def check_access(self, writing: bool) -> None:
         """Raise a FlashError that says what to do if protection forbids the access."""
 
+    def ensure_access(self, writing: bool) -> None:
+        if writing in self.access_checked or (not writing and True in self.access_checked):
+            return
+        self.check_access(writing)
+
+    @contextmanager
+    def one_operation(self, writing: bool) -> Iterator[None]:
+        """Check access once for a whole operation (see access_checked)."""
+        self.ensure_access(writing)
+        outer = set(self.access_checked)
+        self.access_checked.add(writing)
+        try:
+            yield
+        finally:
+            self.access_checked = outer
+
     def checksums(self, ranges: list[tuple[int, int]]) -> list[int]:
-        self.check_access(writing=False)
+        self.ensure_access(writing=False)
         try:
             return crc_ranges(self.target, ranges)
         except TransferFaultError as exc:

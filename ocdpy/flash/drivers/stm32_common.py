@@ -82,7 +82,7 @@ class Stm32Flash(FlashDriver):
 
     def erase_and_write(self, erase: list[int] | str, writes: list[tuple[int, bytes]]) -> None:
         self.require_halted()
-        self.check_access(writing=True)
+        self.ensure_access(writing=True)
         job = self.plan_job(erase, writes)
         ctx = LoaderContext(self.name, self.describe_sr, self.sr_name, self.sr_offset, self.progress)
         try:
@@ -126,8 +126,13 @@ class Stm32Flash(FlashDriver):
             parts = sorted(pieces.get(index, [])) or [(0, b"")]
             for pos, data in parts:
                 address = bank.base + pos if data else 0
-                job.steps.append((entry, address, len(data)))
-                job.erase_seconds.append(self.sector_erase_seconds(index) if entry else 0.0)
+                last = job.steps[-1] if job.steps else None
+                if not entry and data and last and last[1] and last[1] + last[2] == address:
+                    # No erase in between: carry on with the previous step (a shorter list).
+                    job.steps[-1] = (last[0], last[1], last[2] + len(data))
+                else:
+                    job.steps.append((entry, address, len(data)))
+                    job.erase_seconds.append(self.sector_erase_seconds(index) if entry else 0.0)
                 chunks.append(data)
                 entry = 0
         job.data = b"".join(chunks)

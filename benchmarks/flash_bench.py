@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Flash programming speed on the virtual chips: ocdpy beside OpenOCD 0.12 and the
+physical floor, in the sim's modeled time (deterministic: it moves only with probe
+commands, flash operations and core cycles, so figures do not depend on this host).
+
+    python3 benchmarks/flash_bench.py [--quick] [--only CHIP]
+
+Prints one JSON document. Cases: 64 KiB and 8 KiB images on an STM32F103, 512 KiB on
+an STM32F407, 1 MiB on an STM32H753 (bank 1); for each, a first flash over a chip that
+holds other firmware, a second flash of the same image, and a flash where one page
+(sector) changed. Every run is `flash write_image erase image.bin 0x08000000` after
+`init` and `reset init` (which raises the SWD clock as the targets' configs do).
+
+Time of the write itself: OpenOCD runs a session with the write and one without it on
+the same chip state, and the difference is taken; ocdpy's flash layer runs the same
+command on an identical chip and the modeled time of the command is taken. ocdpy's
+path is noted in "ocdpy_path": until the CLI reaches the virtual ST-Link, the flash
+layer drives the chip through ocdpy.flash.simtarget, which charges each operation as
+the ST-Link command(s) a driver sends (the sim's own timing model).
+
+Floor: the datasheet erase and program times alone (ocdpy.sim.timing's table, the
+widest parallelism the part allows at 3.3 V): what no tool can beat.
+Goals: first flash within 1.10x of the floor and not slower than OpenOCD; a second
+flash, or one with one page changed, at least 10x faster than OpenOCD's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+TARGET_CFG = {"stm32f103c8": "target/stm32f1x.cfg", "stm32f407vg": "target/stm32f4x.cfg",
+              "stm32h753xi": "target/stm32h7x.cfg"}
+# The SWD clock after `reset init` with the targets' configs on an ST-Link/V2.
+SWD_KHZ = {"stm32f103c8": 1000.0, "stm32f407vg": 4000.0, "stm32h753xi": 4000.0}
+CASES = [("stm32f103c8", 64 * 1024), ("stm32f103c8", 8 * 1024), ("stm32f407vg", 512 * 1024),
+         ("stm32h753xi", 1024 * 1024)]
+BASE = 0x08000000
+
+
+def random_bytes(n: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
+# -- the floor ----------------------------------------------------------------------------
+
+def floor_seconds(chip: str, size: int, changed_sector: int | None) -> float:
+    """Datasheet erase + program of what must change."""
+    from ocdpy.sim.timing import F1_TIMING, F4_TIMING, H7_TIMING
+
+    if chip.startswith("stm32f1"):
+        pages = size // 1024
+        if changed_sector is not None:
+            return F1_TIMING.page_erase + 512 * F1_TIMING.halfword_program
+        erase = F1_TIMING.mass_erase if size == 64 * 1024 else pages * F1_TIMING.page_erase
+        return erase + size // 2 * F1_TIMING.halfword_program
+    if chip.startswith("stm32f4"):
+        sizes = [16 * 1024] * 4 + [64 * 1024] + [128 * 1024] * 7
+        if changed_sector is not None:
+            s = sizes[changed_sector]
+            return F4_TIMING.sector_erase(s, 2) + s // 4 * F4_TIMING.program
+        erase, left = 0.0, size
+        for s in sizes:
+            if left <= 0:
+                break
+            erase += F4_TIMING.sector_erase(s, 2)
+            left -= s
+        return erase + size // 4 * F4_TIMING.program
+    if changed_sector is not None:
+        return H7_TIMING.sector_erase[3] + 128 * 1024 // 32 * H7_TIMING.word_program[3]
+    erase = H7_TIMING.bank_erase[3] if size == 1024 * 1024 else size // (128 * 1024) * H7_TIMING.sector_erase[3]
+    return erase + size // 32 * H7_TIMING.word_program[3]
+
+
+def changed_offset(chip: str, size: int) -> tuple[int, int]:
+    """(byte offset to change, its sector index): a page/sector in the middle."""
+    if chip.startswith("stm32f1"):
+        off = size // 2 + 100
+        return off, off // 1024
+    if chip.startswith("stm32f4"):
+        return 0x24000 + 100, 5  # sector 5 (128 KiB)
+    return 3 * 128 * 1024 + 100, 3
+
+
+# -- OpenOCD ---------------------------------------------------------------------------------
+
+def openocd_session(chip: str, state: str, commands: list[str]) -> dict:
+    from ocdpy.sim.env import SimHardware, SimSpec
+    from ocdpy.sim.tcp_server import StlinkServer
+
+    hardware = SimHardware(SimSpec(chip=chip, state=state, deterministic=True))
+    with StlinkServer([hardware.probe], port=0) as server:
+        args = ["openocd", "-f", "interface/stlink.cfg", "-c", f"hla_stlink_backend tcp {server.port}",
+                "-f", TARGET_CFG[chip], "-c", "gdb_port disabled", "-c", "tcl_port disabled",
+                "-c", "telnet_port disabled", "-c", "init", "-c", "reset init"]
+        for c in commands:
+            args += ["-c", c]
+        args += ["-c", "shutdown"]
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=1200)
+    out = proc.stdout + proc.stderr
+    if proc.returncode != 0 or "Error" in out:
+        raise SystemExit(f"OpenOCD failed:\n{out}")
+    hardware.save()
+    stats = hardware.stats_dict()
+    return {"seconds": float(stats["modeled_seconds"]), "commands": int(stats.get("probe_commands", 0))}
+
+
+def openocd_write(chip: str, state: str, image: str) -> dict:
+    scratch = state + ".base.json"
+    Path(scratch).write_bytes(Path(state).read_bytes())
+    base = openocd_session(chip, scratch, [])
+    run = openocd_session(chip, state, [f"flash write_image erase {image} 0x{BASE:08x}"])
+    os.unlink(scratch)
+    return {"seconds": run["seconds"] - base["seconds"], "probe_commands": run["commands"] - base["commands"]}
+
+
+# -- ocdpy -----------------------------------------------------------------------------------
+
+def ocdpy_write(chip: str, state: str, image: str) -> dict:
+    from tests.flash.harness import sim_session
+
+    with sim_session(chip, state_path=state, swd_khz=SWD_KHZ[chip]) as h:
+        t0, c0 = h.chip.clock.now, h.target.commands
+        h.run(f"flash write_image erase {image} 0x{BASE:08x}")
+        seconds, commands = h.chip.clock.now - t0, h.target.commands - c0
+        h.chip.save_state(state)
+    return {"seconds": seconds, "probe_commands": commands}
+
+
+# -- cases --------------------------------------------------------------------------------------
+
+def run_case(chip: str, size: int, tmp: Path, with_openocd: bool) -> list[dict]:
+    from ocdpy.sim.chips import create_chip
+
+    old = create_chip(chip)
+    old.flash.write(0, random_bytes(old.flash.size, 99))  # someone's old firmware everywhere
+    start_state = tmp / f"{chip}-{size}-start.json"
+    old.save_state(str(start_state))
+    image = random_bytes(size, 1)
+    off, sector = changed_offset(chip, size)
+    changed = bytearray(image)
+    changed[off] ^= 0xA5
+    files = {"first": image, "second": image, "one-page": bytes(changed)}
+    results = []
+    states = {tool: tmp / f"{chip}-{size}-{tool}.json" for tool in ("openocd", "ocdpy")}
+    for tool in states:
+        states[tool].write_bytes(start_state.read_bytes())
+    for kind in ("first", "second", "one-page"):
+        path = tmp / f"{chip}-{size}-{kind}.bin"
+        path.write_bytes(files[kind])
+        row = {"chip": chip, "image_kib": size // 1024, "flash": kind,
+               "floor_s": round(0.0 if kind == "second" else
+                                floor_seconds(chip, size, sector if kind == "one-page" else None), 6)}
+        ours = ocdpy_write(chip, str(states["ocdpy"]), str(path))
+        row["ocdpy_s"] = round(ours["seconds"], 6)
+        row["ocdpy_probe_commands"] = ours["probe_commands"]
+        if with_openocd:
+            theirs = openocd_write(chip, str(states["openocd"]), str(path))
+            row["openocd_s"] = round(theirs["seconds"], 6)
+            row["openocd_probe_commands"] = theirs["probe_commands"]
+            row["openocd_over_ocdpy"] = round(theirs["seconds"] / ours["seconds"], 2) if ours["seconds"] else None
+        if kind == "first":
+            row["ocdpy_over_floor"] = round(ours["seconds"] / row["floor_s"], 3)
+            row["goal"] = "ocdpy <= 1.10 x floor and <= openocd"
+            row["goal_met"] = row["ocdpy_over_floor"] <= 1.10 and (
+                not with_openocd or ours["seconds"] <= row["openocd_s"])
+        else:
+            row["goal"] = "openocd >= 10 x ocdpy"
+            row["goal_met"] = (row.get("openocd_over_ocdpy") or 0) >= 10 if with_openocd else None
+        results.append(row)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="F103 cases only")
+    parser.add_argument("--only", help="one chip (stm32f103c8, stm32f407vg, stm32h753xi)")
+    parser.add_argument("--no-openocd", action="store_true", help="ocdpy and the floor only")
+    args = parser.parse_args(argv)
+    import shutil
+
+    with_openocd = not args.no_openocd and shutil.which("openocd") is not None
+    cases = [c for c in CASES if (not args.quick or c[0] == "stm32f103c8") and (not args.only or c[0] == args.only)]
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="ocdpy-flash-bench-") as tmp:
+        for chip, size in cases:
+            rows += run_case(chip, size, Path(tmp), with_openocd)
+    doc = {
+        "benchmark": "flash_bench",
+        "time": "modeled seconds of the virtual hardware (deterministic)",
+        "probe": "ST-Link/V2 (full speed USB), SWD clock after reset init: " +
+                 ", ".join(f"{c} {k:g} kHz" for c, k in SWD_KHZ.items()),
+        "ocdpy_path": "flash layer + ocdpy.flash.simtarget (ST-Link command costs from the sim's timing model)",
+        "openocd": "OpenOCD 0.12 over the ST-LINK server protocol" if with_openocd else "not run",
+        "results": rows,
+        "all_goals_met": all(r["goal_met"] for r in rows if r["goal_met"] is not None),
+    }
+    json.dump(doc, sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
