@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "ocdpy.commands.dap",
     "ocdpy.commands.target",
     "ocdpy.commands.flash",
+    "ocdpy.commands.nand",
     "ocdpy.commands.server",
     "ocdpy.commands.connections",
     "ocdpy.commands.trace",

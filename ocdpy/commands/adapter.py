@@ -356,10 +356,23 @@ DRIVER_ARITY = {
 }
 
 
+# What some drivers log when a setting is made ({0}, {1}: the arguments as numbers).
+DRIVER_NOTES = {
+    "espusbjtag vid_pid": "esp_usb_jtag: VID set to 0x{0:x} and PID to 0x{1:x}",
+    "espusbjtag caps_descriptor": "esp_usb_jtag: capabilities descriptor set to 0x{0:x}",
+    "espusbjtag chip_id": "esp_usb_jtag: target chip id set to {0}",
+}
+
+
 def record_driver_setting(ctx: CommandContext, args: list[str]) -> None:
     low, high = DRIVER_ARITY.get(ctx.name, (0, 1 << 30))
     if not low <= len(args) <= high:
         raise CommandSyntaxError()
+    note = DRIVER_NOTES.get(ctx.name)
+    if note is not None:
+        from ocdpy.commands.registry import parse_int
+
+        log.info(note.format(*(parse_int(a, "value") for a in args)))
     ctx.session.config.adapter.driver_settings.append((ctx.name, list(args)))
 
 

@@ -62,8 +62,12 @@ class CommandFailed(CommandError):
 
 class JimError(CommandError):
     """A failure OpenOCD reports from a Jim command: the message is logged as
-    `Error: ...` and the command raises a Tcl error with an empty result, so a script
-    shows `file:line: Error: ` and the trace after it."""
+    `Error: ...` and the command raises a Tcl error whose message is `result` (usually
+    empty), so a script shows `file:line: Error: ` and the trace after it."""
+
+    def __init__(self, message: str, result: str = "") -> None:
+        super().__init__(message)
+        self.result = result
 
 
 class ArgumentError(CommandError):
@@ -259,7 +263,7 @@ class Registry:
             raise CommandFailure(e.result or ctx.result_text()) from None
         except JimError as e:
             log.error(e.message)
-            raise TclError("") from None
+            raise TclError(e.result) from None
         except OcdError as e:
             log.error(e.message)
             raise CommandFailure(ctx.result_text()) from None

@@ -105,11 +105,18 @@ def target_create(ctx: CommandContext, args: list[str]) -> str:
             raise TclError("-dap ?name? required when creating target")
     elif not target.tap_configured:
         raise TclError("-chain-position ?name? required when creating target")
+    # A failure from here on leaves the last option's value as the result (OpenOCD).
     if target.tap is None:
-        raise TclError("")
+        raise TclError(result)
     if target.endian is None:
         target.endian = "little"
-    _type_checks(target)
+    try:
+        _type_checks(target)
+    except JimError as e:
+        e.result = result
+        raise
+    except TclError:
+        raise TclError(result) from None
     session.config.next_target_number += 1
     session.registry.add_all(table.specs(f"target {type_name}", owner=None))
     add_type_commands(session, type_name)
@@ -304,6 +311,8 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
             listing = "".join(f"{r}, " for r in RTOS_TYPES)
             raise TclError(f"Unknown RTOS type {word}, try one of: {listing}, auto or none")
         target.rtos = word
+        if word == "hwthread":
+            log.info("Hardware thread awareness created")
         return ""
     if opt == "-defer-examine":
         target.defer_examine = True
@@ -513,10 +522,12 @@ def target_types(ctx: CommandContext, args: list[str]) -> str:
 def target_smp(ctx: CommandContext, args: list[str]) -> str:
     config = ctx.session.config
     if not args:
+        log.debug("Empty SMP target")
         return ""
     group = max((t.smp_group for t in config.targets), default=0) + 1
     for name in args:
-        t = config.target(name)
+        # Names that match no target are skipped (after OpenOCD's lookup messages).
+        t = find_target(ctx.session, name)
         if t is not None:
             t.smp_group = group
     return ""
