@@ -377,23 +377,11 @@ def _cmd_configure(ctx: CommandContext, args: list[str]) -> str:
 
 def fire_event(session, target: TargetConfig, event: str) -> None:
     """Run a target's handler for `event`, as OpenOCD's target_handle_event: with that
-    target current; an error is reported and does not stop the caller."""
-    body = target.event_body(event)
-    if body is None:
-        return
-    log.debug(f"target: {target.name} ({target.type_name}) event: {event} action: {body}")
-    config = session.config
-    saved = config.current_target
-    config.current_target = target
-    try:
-        session.interp.eval(body)
-    except TclError as e:
-        from ocdpy.session import report_tcl_error
+    target current; an error is reported and does not stop the caller. The session's
+    event listeners hear of it too (ocdpy.target.events)."""
+    from ocdpy.target import events
 
-        log.error(f"Execution of event {event} failed:")
-        report_tcl_error(e)
-    finally:
-        config.current_target = saved
+    events.fire(session, target, event)
 
 
 def _cmd_invoke_event(ctx: CommandContext, args: list[str]) -> str:
@@ -568,8 +556,15 @@ def targets(ctx: CommandContext, args: list[str]) -> None:
     for t in config.targets:
         marker = "*" if t is config.current_target else " "
         tap = t.tap.dotted_name if t.tap else ""
-        state = "tap-disabled" if t.tap is not None and not t.tap.enabled else "unknown"
+        state = "tap-disabled" if t.tap is not None and not t.tap.enabled else _live_state(ctx.session, t)
         ctx.print(f"{t.number:2d}{marker} {t.name:<18} {t.type_name:<10} {t.endianness:<6} "
                   f"{tap:<18} {state}")
     if failed:
         raise CommandFailed("", ctx.result_text())
+
+
+def _live_state(session, target: TargetConfig) -> str:
+    """The state of the target's live object once init made one (else unknown)."""
+    live = session.runtime_targets.get(target.name) if hasattr(session, "runtime_targets") else None
+    state = getattr(live, "state", None)
+    return state if isinstance(state, str) else "unknown"
