@@ -21,29 +21,28 @@ _MODES = {"any": CommandMode.ANY, "config": CommandMode.CONFIG, "exec": CommandM
 
 
 @cache
-def _sections() -> dict[str, list[tuple[str, str, str]]]:
+def entries(scope: str) -> list[tuple[str, str, str]]:
+    """(name, mode, usage) of every command in `scope` ("core", "driver ftdi", ...).
+    Only the sections a session needs are read."""
     from ocdpy.commands.openocd_table import TABLE
 
-    sections: dict[str, list[tuple[str, str, str]]] = {}
-    current: list[tuple[str, str, str]] = []
-    for line in TABLE.split("\n"):
-        if not line:
-            continue
-        if line[0] == "[":
-            current = sections.setdefault(line[1:-1], [])
-            continue
-        name, mode, *usage = line.split("\t")
-        current.append((name, mode, usage[0] if usage else ""))
-    return sections
-
-
-def entries(scope: str) -> list[tuple[str, str, str]]:
-    """(name, mode, usage) of every command in `scope` ("core", "driver ftdi", ...)."""
-    return _sections().get(scope, [])
+    start = TABLE.find(f"\n[{scope}]\n")
+    if start < 0:
+        return []
+    start += len(scope) + 4
+    end = TABLE.find("\n[", start)
+    out = []
+    for line in TABLE[start:end if end >= 0 else len(TABLE)].split("\n"):
+        if line:
+            name, mode, *usage = line.split("\t")
+            out.append((name, mode, usage[0] if usage else ""))
+    return out
 
 
 def has_scope(scope: str) -> bool:
-    return scope in _sections()
+    from ocdpy.commands.openocd_table import TABLE
+
+    return f"\n[{scope}]\n" in TABLE
 
 
 def specs(scope: str, prefix: str = "", owner: object | None = None,
