@@ -29,7 +29,7 @@ def entries(scope: str) -> list[tuple[str, str, str]]:
     start = TABLE.find(f"\n[{scope}]\n")
     if start < 0:
         return []
-    start += len(scope) + 4
+    start += len(scope) + 3  # at the newline ending the header
     end = TABLE.find("\n[", start)
     out = []
     for line in TABLE[start:end if end >= 0 else len(TABLE)].split("\n"):
