@@ -232,4 +232,4 @@ def test_fire_event_runs_the_body_with_its_target_current():
     assert "now a" in log.getvalue()
     assert s.config.current_target.name == "b"
     fire_event(s, s.config.target("a"), "reset-end")
-    assert "Error: Execution of event reset-end failed:" in log.getvalue()
+    assert "Error executing event reset-end on target a:" in log.getvalue()
