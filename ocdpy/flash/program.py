@@ -176,8 +176,16 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
     mass_time = driver.mass_erase_seconds()
     uncovered = [i for i in range(len(bank.sectors)) if i not in desired]
     ranges = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in plan.sectors] if skip else []
-    crcs = driver.checksums(ranges) if ranges else []
-    current = dict(zip(ranges, crcs, strict=True))
+    # Two cheap looks, in the same run, at what a mass erase would also wipe: the sector
+    # right after the image (old firmware that was bigger) and the last one (data kept
+    # at the end of flash). Either not blank rules the mass erase out at no extra cost.
+    probes: list[tuple[int, int]] = []
+    if skip and uncovered and mass_time is not None:
+        after = [i for i in uncovered if i > plan.sectors[-1]] or uncovered
+        for i in dict.fromkeys([after[0], uncovered[-1]]):
+            probes.append((bank.base + bank.sectors[i].offset, PROBE_BYTES))
+    crcs = driver.checksums(ranges + probes) if ranges else []
+    current = dict(zip(ranges + probes, crcs, strict=True))
     blank_crc: dict[int, int] = {}
 
     def blank(size: int) -> int:
@@ -185,6 +193,7 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
             blank_crc[size] = host_crc(bytes([bank.erased_value]) * size)
         return blank_crc[size]
 
+    probes_blank = all(current[p] == blank(PROBE_BYTES) for p in probes)
     for i in plan.sectors:
         s = bank.sectors[i]
         if skip:
@@ -202,7 +211,7 @@ def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> Ban
         redo = [i for i in plan.sectors if i not in plan.program]
         mass_cost = mass_time + driver.program_seconds(sum(bank.sectors[i].size for i in redo))
         if mass_cost < sum(driver.sector_erase_seconds(i) for i in plan.erase) and (
-                covered_all or (skip and _rest_is_blank(bank, uncovered, blank))):
+                covered_all or (skip and probes_blank and _rest_is_blank(bank, uncovered, blank))):
             plan.mass = True
             plan.erase = []
             plan.program = list(plan.sectors)
