@@ -1,0 +1,172 @@
+"""Target memory as OpenOCD 0.12 offers it: `mdw mdh mdb mdd` (dump, optionally
+`phys`), `mww mwh mwb mwd` (fill `count` items with one value), the Tcl commands
+`read_memory` / `write_memory` (lists of values, widths 8/16/32/64, optional `phys`),
+and the same commands on a named target (`stm32f1x.cpu mdw ...`).
+
+Dump lines hold 32 bytes: `0x20000000: 12345678 ... ` (each value followed by a space,
+as OpenOCD prints them). Cortex-M has no MMU, so `phys` addresses are the same as the
+others. `mmw`/`mrw` are procs of cfg/mem_helper.tcl built on these.
+"""
+
+from __future__ import annotations
+
+from ocdpy import log
+from ocdpy.commands.jimargs import jim_int, split_list, tcl_list, wrong_num_args
+from ocdpy.commands.live import addr_fmt, parse_address, parse_u64, target_of
+from ocdpy.commands.registry import (
+    CommandContext,
+    CommandMode,
+    CommandSyntaxError,
+    command,
+    parse_number,
+)
+from ocdpy.errors import OcdError
+from ocdpy.tcl import TclError
+
+SIZES = {"d": 8, "w": 4, "h": 2, "b": 1}
+LINE_BYTES = 32
+MAX_ELEMENTS = 65536
+CHUNK_BYTES = 4096  # read_memory/write_memory move memory in pieces of this size, as OpenOCD
+
+
+def setup_session(session) -> None:
+    from ocdpy.commands import target as target_cmds
+
+    handlers = {f"md{k}": md for k in SIZES} | {f"mw{k}": mw for k in SIZES}
+    handlers |= {"read_memory": read_memory, "write_memory": write_memory}
+    target_cmds.INSTANCE_HANDLERS.update(handlers)
+
+
+def format_dump(address: int, size: int, data: bytes) -> list[str]:
+    """OpenOCD's target_handle_md_output: 32 bytes a line, little-endian values."""
+    per_line = LINE_BYTES // size
+    lines = []
+    count = len(data) // size
+    for first in range(0, count, per_line):
+        words = []
+        for i in range(first, min(first + per_line, count)):
+            value = int.from_bytes(data[i * size:(i + 1) * size], "little")
+            words.append(f"{value:0{2 * size}x} ")
+        lines.append(f"{addr_fmt((address + first * size) & 0xFFFFFFFFFFFFFFFF)}: {''.join(words)}")
+    return lines
+
+
+def _size(ctx: CommandContext) -> int:
+    return SIZES[ctx.name.rsplit(" ", 1)[-1][2]]
+
+
+@command("mdw", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory words")
+@command("mdh", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory half-words")
+@command("mdb", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory bytes")
+@command("mdd", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory double-words")
+def md(ctx: CommandContext, args: list[str]) -> None:
+    if not args:
+        raise CommandSyntaxError()
+    if args[0] == "phys":
+        args = args[1:]
+    if not 1 <= len(args) <= 2:
+        raise CommandSyntaxError()
+    address = parse_address(args[0], "address")
+    count = parse_number(args[1], "count") if len(args) == 2 else 1
+    size = _size(ctx)
+    target = target_of(ctx)
+    data = target.read_memory(address, size, count) if count else b""
+    for line in format_dump(address, size, data):
+        ctx.print(line)
+
+
+@command("mww", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory word")
+@command("mwh", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory half-word")
+@command("mwb", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory byte")
+@command("mwd", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory double-word")
+def mw(ctx: CommandContext, args: list[str]) -> None:
+    if len(args) < 2:
+        raise CommandSyntaxError()
+    if args[0] == "phys":
+        args = args[1:]
+    if not 2 <= len(args) <= 3:
+        raise CommandSyntaxError()
+    address = parse_address(args[0], "address")
+    value = parse_u64(args[1], "value")
+    count = parse_number(args[2], "count") if len(args) == 3 else 1
+    size = _size(ctx)
+    target = target_of(ctx)
+    if count:
+        item = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+        target.write_memory(address, size, item * count)
+
+
+# -- read_memory / write_memory ---------------------------------------------------------------
+
+
+def _phys(args: list[str]) -> None:
+    if len(args) > 3 and args[3] != "phys":
+        raise TclError(f"invalid argument '{args[3]}', must be 'phys'")
+
+
+@command("read_memory", mode=CommandMode.EXEC, usage="address width count ['phys']",
+         help="Read Tcl list of 8/16/32/64 bit numbers from target memory")
+def read_memory(ctx: CommandContext, args: list[str]) -> str:
+    if not 3 <= len(args) <= 4:
+        raise wrong_num_args([ctx.name], "address width count ['phys']")
+    address = jim_int(args[0]) & 0xFFFFFFFFFFFFFFFF
+    bits = jim_int(args[1])
+    count = jim_int(args[2])
+    _phys(args)
+    if bits not in (8, 16, 32, 64):
+        raise TclError("invalid width, must be 8, 16, 32 or 64")
+    width = bits // 8
+    if count < 0:
+        count &= 0xFFFFFFFFFFFFFFFF
+    if address + count * width > 0xFFFFFFFFFFFFFFFF:
+        raise TclError("read_memory: addr + count wraps to zero")
+    if count > MAX_ELEMENTS:
+        raise TclError("read_memory: too large read request, exeeds 64K elements")
+    target = target_of(ctx)
+    values: list[str] = []
+    per_chunk = CHUNK_BYTES // width
+    while count > 0:
+        n = min(count, per_chunk)
+        try:
+            data = target.read_memory(address, width, n)
+        except OcdError as e:
+            log.error(e.message)
+            log.error(f"read_memory: read at {addr_fmt(address)} with width={bits} and count={n} failed")
+            raise TclError("read_memory: failed to read memory") from None
+        values += [hex(int.from_bytes(data[i:i + width], "little")) for i in range(0, len(data), width)]
+        count -= n
+        address += n * width
+    return tcl_list(values)
+
+
+@command("write_memory", mode=CommandMode.EXEC, usage="address width data ['phys']",
+         help="Write Tcl list of 8/16/32/64 bit numbers to target memory")
+def write_memory(ctx: CommandContext, args: list[str]) -> str:
+    if not 3 <= len(args) <= 4:
+        raise wrong_num_args([ctx.name], "address width data ['phys']")
+    address = jim_int(args[0]) & 0xFFFFFFFFFFFFFFFF
+    bits = jim_int(args[1])
+    items = split_list(args[2])
+    _phys(args)
+    if bits not in (8, 16, 32, 64):
+        raise TclError("invalid width, must be 8, 16, 32 or 64")
+    width = bits // 8
+    if address + len(items) * width > 0xFFFFFFFFFFFFFFFF:
+        raise TclError("write_memory: addr + len wraps to zero")
+    if len(items) > MAX_ELEMENTS:
+        raise TclError("write_memory: too large memory write request, exceeds 64K elements")
+    mask = (1 << bits) - 1
+    data = b"".join((jim_int(v) & mask).to_bytes(width, "little") for v in items)
+    target = target_of(ctx)
+    per_chunk = CHUNK_BYTES // width
+    for start in range(0, len(items), per_chunk):
+        n = min(per_chunk, len(items) - start)
+        piece = data[start * width:(start + n) * width]
+        try:
+            target.write_memory(address, width, piece)
+        except OcdError as e:
+            log.error(e.message)
+            log.error(f"write_memory: write at {addr_fmt(address)} with width={bits} and count={n} failed")
+            raise TclError("write_memory: failed to write memory") from None
+        address += n * width
+    return ""
