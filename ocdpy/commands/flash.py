@@ -391,7 +391,7 @@ def flash_write_image(ctx: CommandContext, args: list[str]) -> None:
         result = program.write_image(banks, image, erase, unlock, manager_of(ctx).skip_unchanged, report)
     finally:
         bar.close()
-    _mark_written(ctx, [p.bank for p in result.plans])
+    _mark_written(ctx, [p.bank for p in result.plans if p.erase or p.mass or p.writes])
     seconds = time.monotonic() - started
     skipped = result.sectors_skipped
     if skipped:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ocdpy import log
-from ocdpy.errors import FlashError, TransferFaultError
+from ocdpy.errors import FlashError, ProbeError, TransferFaultError
 from ocdpy.flash.drivers.base import MASS, FlashDriver
 from ocdpy.flash.loader import (
     LoaderContext,
@@ -92,7 +92,7 @@ class Stm32Flash(FlashDriver):
             self._direct(job)
         except LoaderError as exc:
             raise self.explain(exc) from None
-        except TransferFaultError as exc:
+        except ProbeError as exc:  # TransferFaultError included: the target stopped answering
             raise FlashError(f"{self.name}: the probe lost the target while programming "
                              f"({exc}); the flash may be partly written: reconnect, run "
                              "`reset halt`, then flash again (verify_image names the "
