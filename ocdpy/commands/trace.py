@@ -144,13 +144,15 @@ def _create_unit(ctx: CommandContext, args: list[str], kind: str) -> None:
     registry = session.registry
     registry.add(CommandSpec(name, None, CommandMode.ANY, help="Commands of this TPIU/SWO unit",
                              owner=unit, data=unit))
-    for sub, handler, mode, usage in (
-        ("configure", _unit_configure, CommandMode.ANY, "[attribute value ...]"),
-        ("cget", _unit_configure, CommandMode.ANY, "attribute"),
-        ("enable", table.not_implemented, CommandMode.EXEC, ""),
-        ("disable", table.not_implemented, CommandMode.EXEC, ""),
+    for sub, handler, mode, usage, help_text in (
+        ("configure", _unit_configure, CommandMode.ANY, "[attribute value ...]",
+         "Set the unit's options (-protocol, -traceclk, -pin-freq, -output, -event, ...)"),
+        ("cget", _unit_configure, CommandMode.ANY, "attribute", "Show one of the unit's options"),
+        ("enable", table.not_implemented, CommandMode.EXEC, "", table.GENERIC_HELP[CommandMode.EXEC]),
+        ("disable", table.not_implemented, CommandMode.EXEC, "", table.GENERIC_HELP[CommandMode.EXEC]),
     ):
-        registry.add(CommandSpec(f"{name} {sub}", handler, mode, usage, owner=unit, data=unit))
+        registry.add(CommandSpec(f"{name} {sub}", handler, mode, usage, help_text, owner=unit,
+                                 data=unit))
 
 
 def _unit_configure(ctx: CommandContext, args: list[str]) -> str:
@@ -205,7 +207,8 @@ def cti_create(ctx: CommandContext, args: list[str]) -> None:
                                      owner=cti, data=cti))
     for sub in ("dump", "enable", "testmode", "write", "read", "ack", "channel", "pulse"):
         session.registry.add(CommandSpec(f"{name} {sub}", table.not_implemented,
-                                         CommandMode.EXEC, owner=cti, data=cti))
+                                         CommandMode.EXEC, help=table.GENERIC_HELP[CommandMode.EXEC],
+                                         owner=cti, data=cti))
     if not 0 <= cti.ap_num <= 255:
         raise TclError("Cannot get AP")
 

@@ -166,3 +166,14 @@ def test_python_command_can_raise_each_kind_of_failure():
 def test_catch_sees_the_result_of_a_failed_command():
     run = run_ocdpy(c("echo <[catch {adapter speed x} msg]|$msg>"))
     assert "<1|khz option value ('x') is not valid\n>" in run.text
+
+
+def test_every_command_has_help_text():
+    s, _log = session()
+    for cmd in ("adapter driver cmsis-dap", "transport select swd", "swd newdap c cpu -irlen 4",
+                "dap create c.dap -chain-position c.cpu", "target create c.cpu cortex_m -dap c.dap",
+                "flash bank f stm32f1x 0 0 0 0 c.cpu", "tpiu create t -dap c.dap -ap-num 0",
+                "cti create x -dap c.dap -ap-num 0"):
+        s.interp.eval(cmd)
+    missing = sorted(n for n, spec in s.registry.specs.items() if not spec.help)
+    assert missing == []
