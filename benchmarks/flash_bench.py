@@ -51,6 +51,14 @@ BASE = 0x08000000
 USE_CLI = True  # --domain: measure the flash layer on ocdpy.flash.simtarget instead
 
 
+def failed(returncode: int, out: str) -> bool:
+    """An Error line other than the lockup one both tools print when they first halt
+    a chip whose old firmware is garbage (as the cases' starting flash is)."""
+    errors = [line for line in out.splitlines()
+              if line.startswith("Error") and "clearing lockup after double fault" not in line]
+    return returncode != 0 or bool(errors)
+
+
 def random_bytes(n: int, seed: int) -> bytes:
     return random.Random(seed).randbytes(n)
 
@@ -113,7 +121,7 @@ def openocd_session(chip: str, state: str, commands: list[str]) -> dict:
         args += ["-c", "shutdown"]
         proc = subprocess.run(args, capture_output=True, text=True, timeout=1200)
     out = proc.stdout + proc.stderr
-    if proc.returncode != 0 or "Error" in out:
+    if failed(proc.returncode, out):
         raise SystemExit(f"OpenOCD failed:\n{out}")
     hardware.save()
     stats = hardware.stats_dict()
@@ -144,7 +152,8 @@ def ocdpy_cli_session(chip: str, state: str, commands: list[str]) -> dict | None
     args += ["-c", "shutdown"]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=1200, env=env, cwd=ROOT)
     out = proc.stdout + proc.stderr
-    if proc.returncode != 0 or "Error" in out:
+    if failed(proc.returncode, out):
+        sys.stderr.write(f"ocdpy command line failed, measuring the flash layer instead:\n{out}\n")
         return None
     data = json.loads(Path(stats).read_text())
     return {"seconds": float(data["modeled_seconds"]), "commands": int(data.get("probe_commands", 0))}
