@@ -180,7 +180,8 @@ class Service:
         if self.host.stopping:
             writer.close()
             return
-        if self.max_connections is not None and len(self.connections) >= self.max_connections:
+        live = sum(1 for c in self.connections if not c.closed)
+        if self.max_connections is not None and live >= self.max_connections:
             log.info(f"rejected '{self.name}' connection, no more connections allowed")
             writer.close()
             return

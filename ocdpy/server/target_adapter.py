@@ -40,21 +40,33 @@ def runtime_target(session: object, name: str) -> Any:
 
 
 def adapt_target(target: Any, session: object) -> CortexServerTarget | None:
-    core = target if hasattr(target, "register_list") else getattr(target, "core", None)
+    """A live target (ocdpy.target.live.Target, which wraps a CortexM) or a bare CortexM."""
+    if hasattr(target, "register_list"):
+        return CortexServerTarget(target, session)
+    core = getattr(target, "core", None)
     if core is None or not hasattr(core, "register_list"):
         return None
-    return CortexServerTarget(core, session)
+    return CortexServerTarget(core, session, live=target)
 
 
 class CortexServerTarget:
+    """Run control, registers, memory and events go through the live target (`live`)
+    when there is one, so its events (resume-start/end, step-start/end, halted with the
+    halt message) and register bookkeeping are OpenOCD's; breakpoints, the register
+    list and checksums use the core."""
+
     architecture = "arm"
 
-    def __init__(self, core: Any, session: object) -> None:
+    def __init__(self, core: Any, session: object, live: Any = None) -> None:
         self.core = core
         self.session = session
+        self.live = live
+        self._run = live if live is not None else core
         self.name = core.name
         config = getattr(session, "config", None)
-        self.config = config.target(core.name) if config is not None and hasattr(config, "target") else None
+        self.config = getattr(live, "config", None)
+        if self.config is None and config is not None and hasattr(config, "target"):
+            self.config = config.target(core.name)
         self.type_name = getattr(self.config, "type_name", "cortex_m")
         self.gdb_port_override = getattr(self.config, "gdb_port", None)
         self.gdb_max_connections = getattr(self.config, "gdb_max_connections", 1)
@@ -68,6 +80,8 @@ class CortexServerTarget:
     # -- state ---------------------------------------------------------------------------
 
     def state(self) -> str:
+        if self.live is not None:
+            return self.live.state
         return str(getattr(self.core.state, "value", self.core.state))
 
     def debug_reason(self) -> str:
@@ -79,18 +93,18 @@ class CortexServerTarget:
 
     def poll_quietly(self) -> None:
         if self.core.examined:
-            self.core.poll()
+            self._run.poll()
 
     def halt(self) -> None:
-        self.core.halt()
+        self._run.halt()
 
     def resume(self, address: int | None = None) -> None:
         # As OpenOCD's GDB server: no stepping over a breakpoint at the PC; GDB removes
         # its breakpoints there and steps itself.
-        self.core.resume(address, handle_breakpoints=False)
+        self._run.resume(address, handle_breakpoints=False)
 
     def step(self, address: int | None = None) -> None:
-        self.core.step(address, handle_breakpoints=False)
+        self._run.step(address, handle_breakpoints=False)
 
     # -- registers -----------------------------------------------------------------------
 
@@ -103,18 +117,18 @@ class CortexServerTarget:
         return regs
 
     def read_register(self, reg: GdbRegister) -> int:
-        return self.core.read_register(reg.name)
+        return self._run.read_register(reg.name)
 
     def write_register(self, reg: GdbRegister, value: int) -> None:
-        self.core.write_register(reg.name, value)
+        self._run.write_register(reg.name, value)
 
     # -- memory ----------------------------------------------------------------------------
 
     def read_memory(self, address: int, size: int) -> bytes:
-        return self.core.read_buffer(address, size)
+        return self._run.read_buffer(address, size)
 
     def write_memory(self, address: int, data: bytes) -> None:
-        self.core.write_buffer(address, data)
+        self._run.write_buffer(address, data)
 
     def checksum_memory(self, address: int, size: int) -> int | None:
         if self.core.work_areas is None or self.state() != "halted":
@@ -161,11 +175,17 @@ class CortexServerTarget:
             return
         self.core.remove_all_breakpoints()
         self.core.remove_all_watchpoints()
+        for ids in ("bp_ids", "wp_ids"):  # the live target's `bp`/`wp` listing
+            table = getattr(self.live, ids, None)
+            if isinstance(table, dict):
+                table.clear()
 
     # -- events --------------------------------------------------------------------------------
 
     def fire_event(self, event: str) -> None:
-        if self.config is not None:
+        if self.live is not None:
+            self.live.fire(event)  # the handler, then the session's listeners
+        elif self.config is not None:
             from ocdpy.commands.target import fire_event
 
             fire_event(self.session, self.config, event)

@@ -5,7 +5,6 @@ cleanly when a port is taken."""
 from __future__ import annotations
 
 import re
-import select
 import signal
 import socket
 import subprocess
@@ -14,28 +13,26 @@ import time
 
 import pytest
 
+from .proc_lines import LineReader
+
 ARGS = [sys.executable, "-m", "ocdpy", "-c", "telnet_port 0", "-c", "tcl_port 0",
         "-c", "gdb_port 0", "-c", "noinit"]
 
 
-def start(args: list[str] = ARGS) -> tuple[subprocess.Popen, dict[str, int], list[str]]:
+def start(args: list[str] = ARGS) -> tuple[subprocess.Popen, dict[str, int], LineReader]:
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines: list[str] = []
+    reader = LineReader(proc)
     ports: dict[str, int] = {}
     deadline = time.monotonic() + 90  # a loaded CI machine starts Python slowly
     while len(ports) < 2:
-        assert time.monotonic() < deadline, "no Listening lines:\n" + "".join(lines)
-        ready, _, _ = select.select([proc.stderr], [], [], 1)
-        if not ready:
-            continue
-        line = proc.stderr.readline()
-        if not line:
-            pytest.fail("ocdpy exited:\n" + "".join(lines))
-        lines.append(line)
-        m = re.match(r"Info : Listening on port (\d+) for (\w+) connections", line)
+        line = reader.next_line(deadline)
+        if line is None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("no Listening lines:\n" + "".join(reader.lines))
+        m = re.match(r"Info : Listening on port (\d+) for (\w+) connections", line or "")
         if m:
             ports[m.group(2)] = int(m.group(1))
-    return proc, ports, lines
+    return proc, ports, reader
 
 
 def tcl_call(port: int, command: str) -> bytes:
@@ -62,8 +59,7 @@ def test_serves_until_shutdown_from_a_client() -> None:
         assert b"Open On-Chip Debugger\r\n" in data
         telnet.sendall(b"shutdown\r\n")
         assert proc.wait(30) == 0
-        rest = proc.stderr.read()
-        assert "shutdown command invoked" in rest
+        assert "shutdown command invoked" in lines.rest()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -75,7 +71,7 @@ def test_sigterm_runs_shutdown() -> None:
     try:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
-        assert "shutdown command invoked" in proc.stderr.read()
+        assert "shutdown command invoked" in lines.rest()
     finally:
         if proc.poll() is None:
             proc.kill()

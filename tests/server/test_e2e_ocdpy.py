@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import signal
 import socket
 import subprocess
@@ -27,6 +26,7 @@ import pytest
 
 from tests import oracles
 
+from .proc_lines import LineReader
 from .test_telnet import Tmux
 from .test_vs_openocd import SESSION, openocd_side, registers
 
@@ -45,21 +45,14 @@ class Ocdpy:
             [sys.executable, "-m", "ocdpy", "-f", "interface/stlink.cfg", "-f", "target/stm32f1x.cfg",
              "-c", "gdb_port 0", "-c", "telnet_port 0", "-c", "tcl_port 0"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.lines: list[str] = []
+        self.reader = LineReader(self.proc)
         self.ports: dict[str, int] = {}
         deadline = time.monotonic() + 90
         while len(self.ports) < 3:
-            if time.monotonic() > deadline:
+            line = self.reader.next_line(deadline)
+            if line is None or time.monotonic() > deadline:
                 self.stop()
-                pytest.fail("ocdpy did not start its servers:\n" + "".join(self.lines))
-            ready, _, _ = select.select([self.proc.stderr], [], [], 1)
-            if not ready:
-                continue
-            line = self.proc.stderr.readline()
-            if not line:
-                self.stop()
-                pytest.fail("ocdpy exited:\n" + "".join(self.lines))
-            self.lines.append(line)
+                pytest.fail("ocdpy did not start its servers:\n" + "".join(self.reader.lines))
             if "gdb services need one or more targets defined" in line:
                 self.stop()
                 pytest.skip("ocdpy's `init` does not create live targets yet (the debug layer's "
@@ -135,17 +128,20 @@ def test_telnet_console_as_a_person(ocdpy) -> None:
     term = Tmux(ocdpy.ports["telnet"])
     try:
         term.wait_for("Open On-Chip Debugger\n>")
-        term.keys("reset ha", "Tab")
-        term.wait_for("> reset halt")
+        term.keys("flash ba", "Tab")  # completes the sub-command
+        term.wait_for("> flash banks")
         term.keys("Enter")
-        term.wait_for("xPSR: 0x01000000 pc: 0x08000044")
+        term.wait_for("#0 : stm32f1x.flash (stm32f1x) at 0x08000000")
+        term.keys("reset halt", "Enter")  # a new virtual chip: blank flash
+        term.wait_for("[stm32f1x.cpu] halted due to debug-request")
+        term.wait_for("pc: 0xfffffffe")
         term.keys("mdw 0x08000000 2", "Enter")
-        term.wait_for("0x08000000: 20005000 08000045")
+        term.wait_for("0x08000000: ffffffff ffffffff")
         term.keys("mdw 0xffffffff0", "Enter")  # an error
         term.wait_until(lambda s: s.count("> mdw") == 2 and "mdw 0xffffffff0\n" in s
                         and s.rstrip().endswith(">"), "no error reply")
         term.keys("Up", "Up", "Enter")  # history brings back the first mdw
-        term.wait_until(lambda s: s.count("0x08000000: 20005000 08000045") == 2, "history did not rerun mdw")
+        term.wait_until(lambda s: s.count("0x08000000: ffffffff ffffffff") == 2, "history did not rerun mdw")
         term.keys("exit", "Enter")
         deadline = time.monotonic() + 10
         while term.alive() and time.monotonic() < deadline:

@@ -50,8 +50,10 @@ class GdbConnection(Connection):
                         break
         finally:
             self.attached = False
-            # Whether GDB detached or vanished: the gdb-end/gdb-detach events run and
-            # the target stays as it is.
+            # Closed first, so the next GDB is accepted; its attach runs after these
+            # events (one worker, in order). Whether GDB detached or vanished, the
+            # gdb-end/gdb-detach events run and the target stays as it is.
+            self.close()
             await self.host.call(self.gdb.detach_events, connection=self)
 
     async def _on_event(self, event: packets.Event) -> None:
