@@ -1,5 +1,6 @@
 """Every file of OpenOCD's target/ and board/ trees loads in ocdpy without a Python
-traceback: each run ends with exit code 0, or 1 with an `Error` line saying why.
+traceback: each run ends with exit code 0, or 1 with an `Error` line saying why (or,
+after a usage message, the file and line of the command given wrong arguments).
 
 The runs happen in this process (through `ocdpy.cli.run`), so an exception that would
 reach the user as a traceback fails the test with the file that caused it. The
@@ -11,6 +12,7 @@ this test covers the whole board tree and the target tree without an interface f
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -43,8 +45,11 @@ def _check(args: list[str]) -> list[str]:
         return [f"{' '.join(args)}: exit 0 without the ORACLE line"]
     if run.code not in (0, 1):
         return [f"{' '.join(args)}: exit code {run.code}"]
-    if run.code == 1 and not run.error_lines():
-        return [f"{' '.join(args)}: failed without an Error line: {run.lines[-3:]}"]
+    # A failure says why: an Error line, or (a command given wrong arguments, where
+    # OpenOCD prints only the usage) the place of the failing command.
+    located = [line for line in run.lines if re.match(r"\S+:\d+: ", line)]
+    if run.code == 1 and not run.error_lines() and not located:
+        return [f"{' '.join(args)}: failed without saying why: {run.lines[-3:]}"]
     return []
 
 
