@@ -6,7 +6,7 @@ valid`)."""
 from __future__ import annotations
 
 from ocdpy.commands.registry import CommandContext, CommandFailed, parse_number
-from ocdpy.target.live import Target, live_target
+from ocdpy.target.live import Target, live_target, refresh
 
 
 def target_of(ctx: CommandContext) -> Target:
@@ -17,6 +17,11 @@ def target_of(ctx: CommandContext) -> Target:
     if cfg is None:
         raise CommandFailed("no current target: declare one with `target create` (a target "
                             "config file does) and run `init`")
+    link = getattr(ctx.session.adapter, "link", None)
+    if link is not None and getattr(link, "is_open", True) is False:
+        raise CommandFailed("the ST-Link is no longer connected (it was unplugged, or closed after an "
+                            "error): check the cable, then start ocdpy again")
+    refresh(ctx.session)
     target = live_target(ctx.session, cfg.name)
     if target is None:
         if not ctx.session.initialized and not ctx.session.init_started:

@@ -51,6 +51,7 @@ class Target:
         # OpenOCD's breakpoint/watchpoint ids (`BP 3`): address -> id.
         self.bp_ids: dict[int, int] = {}
         self.wp_ids: dict[int, int] = {}
+        self._flash_target = None
         core.on_event = self._core_event
         events.listeners(session).append(self._session_event)
 
@@ -80,8 +81,19 @@ class Target:
         return self.state == "halted"
 
     def flash_target(self):  # -> ocdpy.arm.flash_target.CortexFlashTarget
-        """The flash layer's view of this target (where `flash ...` runs algorithms)."""
-        return self.core.flash_target()
+        """The flash layer's view of this target (where `flash ...` and verify_image run
+        their routines). It can write core registers, so the flash layer puts back the
+        registers a routine changed, as OpenOCD's run_algorithm does: after
+        `verify_image` or `flash write_image` the core resumes where it was."""
+        if self._flash_target is None:
+            from ocdpy.arm.flash_target import CortexFlashTarget
+
+            class _FlashTarget(CortexFlashTarget):
+                def write_core_register(self, name: str, value: int) -> None:
+                    self.core.write_register(name, value)
+
+            self._flash_target = _FlashTarget(self.core)
+        return self._flash_target
 
     def require_examined(self) -> None:
         if not self.examined:
@@ -311,6 +323,22 @@ def next_bpwp_id(session: Any) -> int:
 
 
 # -- the init step --------------------------------------------------------------------------------------
+
+
+def refresh(session: Any) -> None:
+    """OpenOCD polls every examined target before it runs a command (its timer
+    callbacks), so a halt that happened meanwhile is noticed and reported first. Not
+    while a reset runs or after `poll off`; a failing poll is left for the command to
+    report."""
+    if not getattr(session, "background_polling", True):
+        return
+    for target in list(getattr(session, "runtime_targets", {}).values()):
+        if not isinstance(target, Target) or not target.examined or not target.print_halts:
+            continue
+        try:
+            target.core.poll()
+        except OcdError as e:
+            log.debug(f"polling {target.name} failed: {e}")
 
 
 def live_target(session: Any, name: str) -> Target | None:
