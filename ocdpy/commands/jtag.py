@@ -12,6 +12,7 @@ from __future__ import annotations
 from ocdpy import log
 from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
 from ocdpy.commands.registry import (
+    ArgumentError,
     CommandContext,
     CommandMode,
     CommandSpec,
@@ -34,8 +35,10 @@ def find_tap(session, name: str) -> TapConfig | None:
         return tap
     try:
         n = parse_uint(name, "tap")
-    except Exception:  # noqa: BLE001 - OpenOCD logs the failed number parse
-        log.error("Invalid command argument")
+    except ArgumentError as e:
+        # OpenOCD logs its failed number parse here.
+        if e.log_line:
+            log.error(e.log_line)
         return None
     taps = session.config.taps
     if n < len(taps):

@@ -14,6 +14,7 @@ from ocdpy import log
 from ocdpy.commands import table
 from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
 from ocdpy.commands.registry import (
+    ArgumentError,
     CommandContext,
     CommandFailed,
     CommandMode,
@@ -50,8 +51,10 @@ def find_target(session, name: str) -> TargetConfig | None:
         return target
     try:
         n = parse_uint(name, "target")
-    except Exception:  # noqa: BLE001 - OpenOCD logs the failed number parse
-        log.error("Invalid command argument")
+    except ArgumentError as e:
+        # OpenOCD logs its failed number parse here.
+        if e.log_line:
+            log.error(e.log_line)
         return None
     for t in session.config.targets:
         if t.number == n:
