@@ -132,7 +132,7 @@ DRIVER_RULES = {
 @command("flash bank", mode=CommandMode.CONFIG,
          usage="bank_id driver_name base_address size_bytes chip_width_bytes bus_width_bytes "
          "target [driver_options ...]",
-         help="Define a new bank with the given name, using the specified NOR flash driver.")
+         help="Declare a NOR flash bank: its name, driver, address, size and target")
 def flash_bank(ctx: CommandContext, args: list[str]) -> None:
     session = ctx.session
     config = session.config
@@ -183,7 +183,7 @@ def _live(session, b: FlashBankConfig):
     return next((x for x in manager.banks if x.number == b.number), b)
 
 
-@command("flash banks", help="Display table with information about flash banks.")
+@command("flash banks", help="Show the declared flash banks, one line each")
 def flash_banks(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
@@ -193,7 +193,7 @@ def flash_banks(ctx: CommandContext, args: list[str]) -> None:
                   f"buswidth {b.bus_width}, chipwidth {b.chip_width}")
 
 
-@command("flash list", help="Returns a list of details about the flash banks.")
+@command("flash list", help="The flash banks as a Tcl list of name/driver/base/size/... dicts")
 def flash_list(ctx: CommandContext, args: list[str]) -> str:
     if args:
         raise wrong_num_args(["flash list"], "no arguments to 'flash list' command")
@@ -206,7 +206,7 @@ def flash_list(ctx: CommandContext, args: list[str]) -> str:
     return tcl_list(items)
 
 
-@command("flash init", mode=CommandMode.CONFIG, help="Initialize flash devices.")
+@command("flash init", mode=CommandMode.CONFIG, help="Make the declared banks usable (run by init)")
 def flash_init(ctx: CommandContext, args: list[str]) -> None:
     if args:
         raise CommandSyntaxError()
