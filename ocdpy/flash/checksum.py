@@ -20,7 +20,7 @@ from ocdpy import log
 from ocdpy.errors import FlashError
 from ocdpy.flash import loader_code
 from ocdpy.flash.image import openocd_crc32
-from ocdpy.flash.target_api import FlashTarget, is_armv6m, start_routine
+from ocdpy.flash.target_api import FlashTarget, is_armv6m, start_routine, wait_for_halt
 
 TABLE_SIZE = 1024
 STACK = 64
@@ -100,10 +100,8 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
 
 
 def _wait_halted(target: FlashTarget) -> None:
-    for _ in range(50):
-        if target.is_halted():
-            return
-    target.stop_algorithm()
+    if not wait_for_halt(target, 1.0):
+        target.stop_algorithm()
 
 
 def _readback_crc(target: FlashTarget, address: int, length: int) -> int:

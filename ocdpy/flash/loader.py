@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ocdpy import log
 from ocdpy.errors import FlashError
-from ocdpy.flash.target_api import CoreState, FlashTarget, start_routine
+from ocdpy.flash.target_api import CoreState, FlashTarget, start_routine, wait_for_halt
 
 PARAM_WP, PARAM_RP, PARAM_STATUS, PARAM_ADDR, PARAM_SR = 0, 4, 8, 12, 16
 PARAM_REGS, PARAM_BUF, PARAM_END, PARAM_DEST, PARAM_COUNT = 20, 24, 28, 32, 36
@@ -253,10 +253,8 @@ def _push(target: FlashTarget, data: bytes, sent: int, count: int, wp: int,
 def _finish(target: FlashTarget, status: int, head: bytes, ctx: LoaderContext, job: ProgramJob) -> None:
     # The loader ends on BKPT right after writing its status; make sure it got there.
     if status == ST_DONE:
-        for _ in range(50):
-            if target.is_halted():
-                return
-        target.stop_algorithm()
+        if not wait_for_halt(target, 3.0 * max(job.erase_seconds, default=0.0) + 1.0):
+            target.stop_algorithm()
         return
     state = target.algorithm_state() or target.stop_algorithm()
     address = int.from_bytes(head[12:16], "little")

@@ -152,6 +152,21 @@ def start_routine(target: FlashTarget, entry: int, registers: dict[str, int]) ->
     target.start_algorithm(entry, registers)
 
 
+def wait_for_halt(target: FlashTarget, budget: float) -> bool:
+    """After a routine reported that it is done, wait (up to `budget` seconds of target
+    time) for the core to reach the routine's BKPT. True if it did."""
+    deadline = target.now() + budget
+    step = 0.0005
+    for _ in range(10_000):
+        if target.is_halted():
+            return True
+        if target.now() > deadline:
+            return False
+        target.wait(step)
+        step = min(step * 2, 0.05)
+    return False
+
+
 def is_armv6m(target: FlashTarget) -> bool:
     """True for cores without Thumb-2 (Cortex-M0/M0+/M23): they get the v6-M loaders."""
     try:

@@ -237,3 +237,47 @@ def test_shutdown_warns_when_flash_was_written_and_the_core_stays_halted():
         h.target.reset_run()
         _warn_not_started(h.session)
         assert "still halted" not in h.logged()
+
+
+def test_overlapping_segments_are_refused_before_anything_is_erased(tmp_path):
+    def record(address, data):
+        body = bytes([len(data), address >> 8, address & 0xFF, 0]) + data
+        return ":" + (body + bytes([(-sum(body)) & 0xFF])).hex().upper() + "\n"
+
+    hexfile = tmp_path / "overlap.hex"
+    hexfile.write_text(":020000040800F2\n" + record(0x0000, bytes(16)) + record(0x0008, bytes(16)) +
+                       ":00000001FF\n")
+    with sim_session("stm32f103c8") as h:
+        log = h.fails(f"flash write_image erase {hexfile}")
+        assert "overlapping segments 0x08000000-0x0800000f and 0x08000008-0x08000017" in log
+        assert h.chip.stats.get("flash_erases_page") == 0
+
+
+def test_protect_lines_and_state():
+    with sim_session("stm32f103c8") as h:
+        assert h.run("flash protect 0 1 2 on") == "set protection for blocks 1 through 2 on flash bank 0\n"
+        h.target.reset_halt()  # option bytes load at reset
+        info = h.run("flash info 0").split("\n")
+        assert info[2].endswith("protected") and not info[2].endswith("not protected")
+        assert info[1].endswith("not protected")
+        from ocdpy.tcl import TclError
+
+        with pytest.raises(TclError) as err:
+            h.run("flash protect 0 3 99 off")
+        assert "ERROR: last block must be <= 15" in str(err.value)
+
+
+def test_f4_and_h7_lock_unlock_mass_erase_lines():
+    with sim_session("stm32f407vg") as h:
+        assert h.run("stm32f2x lock 0") == "stm32f2x locked\n"
+        assert h.chip.option_bytes()["optcr"] >> 8 & 0xFF == 0x00
+        assert h.run("stm32f2x unlock 0").startswith("stm32f2x unlocked.\nINFO: a reset or power cycle")
+        assert h.chip.option_bytes()["optcr"] >> 8 & 0xFF == 0xAA
+        assert h.run("stm32f2x mass_erase 0") == "stm32x mass erase complete\n"
+    with sim_session("stm32h753xi") as h:
+        h.run(f"flash write_image erase {FIRMWARE / 'blinky-h753.bin'} 0x08000000")
+        assert h.run("stm32h7x mass_erase 0") == "stm32h7x mass erase complete\n"
+        assert h.chip.flash_bytes(0, 32) == b"\xff" * 32
+        assert h.run("stm32h7x lock 0") == "stm32h7x locked\n"
+        assert "Warn : locking the entire flash device" in h.logged()
+        assert h.run("stm32h7x unlock 0") == "stm32h7x unlocked\n"
