@@ -92,9 +92,10 @@ def _set(ctx: CommandContext, addr: int, asid: int, length: int, hw: bool) -> No
     try:
         core.add_breakpoint(addr, length, hw=hw)
     except OcdError as e:
+        if "Comparator" not in e.message:
+            raise CommandFailed(e.message) from None  # ocdpy's own refusal says what to do
         log.error(e.message)
-        reason = "resource not available" if "Comparator" in e.message else "unknown reason"
-        raise CommandFailed(f"can't add breakpoint: {reason}") from None
+        raise CommandFailed("can't add breakpoint: resource not available") from None
     target.bp_ids[addr] = uid
     ctx.print(f"breakpoint set at {addr_fmt(addr)}")
 

@@ -130,8 +130,8 @@ def read_memory(ctx: CommandContext, args: list[str]) -> str:
         try:
             data = target.read_memory(address, width, n)
         except OcdError as e:
-            log.error(e.message)
-            log.error(f"read_memory: read at {addr_fmt(address)} with width={bits} and count={n} failed")
+            log.error(f"read_memory: read at {addr_fmt(address)} with width={bits} and count={n} failed: "
+                      f"{e.message}")
             raise TclError("read_memory: failed to read memory") from None
         values += [hex(int.from_bytes(data[i:i + width], "little")) for i in range(0, len(data), width)]
         count -= n
@@ -165,8 +165,8 @@ def write_memory(ctx: CommandContext, args: list[str]) -> str:
         try:
             target.write_memory(address, width, piece)
         except OcdError as e:
-            log.error(e.message)
-            log.error(f"write_memory: write at {addr_fmt(address)} with width={bits} and count={n} failed")
+            log.error(f"write_memory: write at {addr_fmt(address)} with width={bits} and count={n} "
+                      f"failed: {e.message}")
             raise TclError("write_memory: failed to write memory") from None
         address += n * width
     return ""
