@@ -127,3 +127,47 @@ def test_read_bank_and_verify_bank_files_and_lines(tmp_path):
             line = re.sub(r"/\S+/", "", line)
             plain = re.sub(r" in \d+\.\d+s \(.*\)$", "", line)
             assert plain in re.sub(r"/\S+/", "", output), line
+
+
+CLI_CASES = ["f1 write_image erase elf over old firmware", "f1 mass_erase", "f1 options_write",
+             "f4 write_image erase", "h7 write_image erase, both banks"]
+
+
+def run_ocdpy_cli(tmp_path, chip_name: str, commands: list[str], state: str | None, cfg: str | None):
+    """The same commands through the ocdpy command line and its own ST-Link driver
+    (OCDPY_SIM, state kept in a file); returns the chip as the run left it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from ocdpy.sim.chips import create_chip
+
+    path = tmp_path / "ocdpy-state.json"
+    if state:
+        shutil.copy(state, path)
+    args = [sys.executable, "-m", "ocdpy", "-f", "interface/stlink.cfg", "-f", cfg or TARGET_CFG[chip_name],
+            "-c", "init", "-c", "reset halt"]
+    for c in commands:
+        args += ["-c", c]
+    args += ["-c", "shutdown"]
+    env = dict(os.environ, OCDPY_SIM=f"{chip_name},state={path}", OCDPY_NO_OPENOCD_SCRIPTS="1")
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    errors = [line for line in proc.stderr.splitlines()
+              if line.startswith("Error") and "clearing lockup after double fault" not in line]
+    assert proc.returncode == 0 and not errors, proc.stderr
+    return create_chip(chip_name, state_path=str(path))
+
+
+@pytest.mark.parametrize("case", CLI_CASES)
+def test_same_as_openocd_through_the_command_line(tmp_path, case):
+    chip_name, prefill, commands = CASES[case]
+    state = prefilled_state(tmp_path, chip_name, prefill[1], prefill[2]) if prefill else None
+    rng = random.Random(11)
+    (tmp_path / "across.bin").write_bytes(bytes(rng.getrandbits(8) for _ in range(8192)))
+    commands = [c.replace("{tmp}", str(tmp_path)) for c in commands]
+    cfg = CFG.get(chip_name)
+    output, theirs = run_openocd(chip_name, commands, state, cfg=cfg)
+    assert "Error" not in output, output
+    ours = run_ocdpy_cli(tmp_path, chip_name, commands, state, cfg)
+    same_chip_state(theirs, ours)
