@@ -17,10 +17,7 @@ def target_of(ctx: CommandContext) -> Target:
     if cfg is None:
         raise CommandFailed("no current target: declare one with `target create` (a target "
                             "config file does) and run `init`")
-    link = getattr(ctx.session.adapter, "link", None)
-    if link is not None and getattr(link, "is_open", True) is False:
-        raise CommandFailed("the ST-Link is no longer connected (it was unplugged, or closed after an "
-                            "error): check the cable, then start ocdpy again")
+    require_probe(ctx.session)
     refresh(ctx.session)
     target = live_target(ctx.session, cfg.name)
     if target is None:
@@ -29,6 +26,15 @@ def target_of(ctx: CommandContext) -> Target:
         raise CommandFailed(f"target {cfg.name} ({cfg.type_name}) has no live connection: ocdpy runs "
                             "hla_target and cortex_m targets; see the errors `init` printed")
     return target
+
+
+def require_probe(session) -> None:
+    """Once the probe has gone (unplugged, or closed after an error), every target
+    command says so in one line instead of failing on the closed connection."""
+    link = getattr(session.adapter, "link", None)
+    if link is not None and getattr(link, "is_open", True) is False:
+        raise CommandFailed("the ST-Link is no longer connected (it was unplugged, or closed after an "
+                            "error): check the cable, then start ocdpy again")
 
 
 def parse_address(text: str, what: str = "addr") -> int:

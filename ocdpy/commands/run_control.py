@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands.jimargs import GetOpt, jim_int, wrong_num_args
-from ocdpy.commands.live import parse_address, target_of
+from ocdpy.commands.live import parse_address, require_probe, target_of
 from ocdpy.commands.registry import (
     CommandContext,
     CommandFailed,
@@ -132,6 +132,7 @@ def soft_reset_halt(ctx: CommandContext, args: list[str]) -> None:
 def reset(ctx: CommandContext, args: list[str]) -> None:
     if len(args) > 1 or (args and args[0] not in RESET_MODES):
         raise CommandSyntaxError()
+    require_probe(ctx.session)
     process_reset(ctx, args[0] if args else "run")
 
 
