@@ -248,8 +248,9 @@ class Registry:
         try:
             result = spec.handler(ctx, args)
         except CommandSyntaxError as e:
-            if e.message:
-                log.error(e.message)
+            # OpenOCD shows only the usage here; ocdpy also says what failed, on an
+            # Error line, so the failure is never mistaken for output.
+            log.error(e.message or f"wrong arguments for '{spec.name}'; its usage:")
             self.session.show_usage(spec.name)
             raise CommandFailure("", syntax=True) from None
         except ArgumentError as e:

@@ -110,9 +110,11 @@ def test_stlink_setting_errors():
     assert run.lines == ["Error: No adapter layout 'jlink' found"]
     run = run_ocdpy(c("adapter driver hla", "hla_vid_pid 0x0483"))
     assert run.lines == ["Warn : incomplete hla_vid_pid configuration directive",
+                         "Error: wrong arguments for 'hla_vid_pid'; its usage:",
                          "hla_vid_pid (vid pid)*"]
     run = run_ocdpy(c("adapter driver hla", "hla_stlink_backend serial"))
-    assert run.lines == ["hla_stlink_backend usb | tcp [port]"]
+    assert run.lines == ["Error: wrong arguments for 'hla_stlink_backend'; its usage:",
+                         "hla_stlink_backend usb | tcp [port]"]
 
 
 def test_cmsis_dap_settings():

@@ -60,10 +60,11 @@ def test_exec_command_before_init_says_it_needs_init():
     assert "Error: The 'flash write_image' command must be used after 'init'." in run.lines
 
 
-def test_syntax_error_prints_usage_and_fails_with_empty_message():
+def test_syntax_error_says_so_on_an_error_line_then_prints_usage():
     run = run_ocdpy(c("adapter speed 1 2"))
     assert run.code == 1
-    assert run.lines == ["  adapter speed [khz]"]
+    assert run.lines == ["Error: wrong arguments for 'adapter speed'; its usage:",
+                         "  adapter speed [khz]"]
 
 
 def test_bad_number_logs_invalid_argument_and_names_the_value():
