@@ -27,11 +27,14 @@ MAIN = H.elf_symbol("main") & ~1
 UNKNOWN_AFTER_RESET = tuple(f"r{i}" for i in range(13))
 
 
-def session_commands(tmp: Path) -> list[str]:
+def session_commands(tmp: Path, driver: str = "hla") -> list[str]:
     """The issue's list: init, reset halt, reg, reg pc, mdw, step, bp + resume +
-    wait_halt, mww/mdw in SRAM, dump_image, verify_image (and a few around them)."""
+    wait_halt, mww/mdw in SRAM, dump_image, verify_image (and a few around them).
+    Without `step` for the DAP-level driver (OpenOCD's step there runs the virtual core
+    away, reported in /tmp/ocdpy-notes/sim-chip-bugs.md) and without `mdd` (OpenOCD
+    0.12's DAP-level driver fails 64-bit reads; ocdpy does them)."""
     firmware = H.FIRMWARE / "blinky-f103.bin"
-    return [
+    steps = [
         "init",
         "reset halt",
         "reg",
@@ -59,6 +62,9 @@ def session_commands(tmp: Path) -> list[str]:
         "targets",
         "poll",
     ]
+    if driver != "hla":
+        steps = [c for c in steps if c not in ("step", "reg pc") and not c.startswith("mdd")]
+    return steps
 
 
 def listings(lines: list[str]) -> list[tuple[int, int]]:
@@ -76,16 +82,20 @@ def listing(lines: list[str], nth: int) -> list[str]:
     return lines[start:end]
 
 
+DRIVERS = ("hla", "st-link")
+
+
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, tuple[H.Run, Path]]:
+def runs(tmp_path_factory) -> dict[tuple[str, str], tuple[H.Run, Path]]:
     base = tmp_path_factory.mktemp("debug-diff")
     state = H.make_state(base)
     out = {}
-    for name, runner in (("openocd", H.run_openocd), ("ocdpy-usb", H.run_ocdpy_usb),
-                         ("ocdpy-tcp", H.run_ocdpy_tcp)):
-        tmp = base / name
-        tmp.mkdir()
-        out[name] = (runner(state, tmp, session_commands(tmp)), tmp)
+    for driver in DRIVERS:
+        for name, runner in (("openocd", H.run_openocd), ("ocdpy-usb", H.run_ocdpy_usb),
+                             ("ocdpy-tcp", H.run_ocdpy_tcp)):
+            tmp = base / f"{driver}-{name}"
+            tmp.mkdir()
+            out[driver, name] = (runner(state, tmp, session_commands(tmp, driver), driver=driver), tmp)
     return out
 
 
@@ -96,10 +106,11 @@ def _lines(run: H.Run, tmp: Path, over_usb: bool) -> list[str]:
     return lines[:start] + H.mask_registers(lines[start:end], UNKNOWN_AFTER_RESET) + lines[end:]
 
 
+@pytest.mark.parametrize("driver", DRIVERS)
 @pytest.mark.parametrize("candidate", ["ocdpy-usb", "ocdpy-tcp"])
-def test_same_output_as_openocd(runs, candidate: str) -> None:
-    ref, ref_tmp = runs["openocd"]
-    got, got_tmp = runs[candidate]
+def test_same_output_as_openocd(runs, driver: str, candidate: str) -> None:
+    ref, ref_tmp = runs[driver, "openocd"]
+    got, got_tmp = runs[driver, candidate]
     assert ref.returncode == 0, ref.output
     assert got.returncode == 0, got.output
     want = _lines(ref, ref_tmp, over_usb=candidate == "ocdpy-usb")
@@ -107,10 +118,11 @@ def test_same_output_as_openocd(runs, candidate: str) -> None:
     assert have == want
 
 
+@pytest.mark.parametrize("driver", DRIVERS)
 @pytest.mark.parametrize("candidate", ["ocdpy-usb", "ocdpy-tcp"])
-def test_same_memory_and_registers(runs, candidate: str) -> None:
-    ref, ref_tmp = runs["openocd"]
-    got, got_tmp = runs[candidate]
+def test_same_memory_and_registers(runs, driver: str, candidate: str) -> None:
+    ref, ref_tmp = runs[driver, "openocd"]
+    got, got_tmp = runs[driver, candidate]
     for name in ("dump.bin", "ram.bin"):
         assert (got_tmp / name).read_bytes() == (ref_tmp / name).read_bytes(), name
     flash = (ref_tmp / "dump.bin").read_bytes()
@@ -129,7 +141,7 @@ def test_same_memory_and_registers(runs, candidate: str) -> None:
 
 def test_halt_messages_and_pc(runs) -> None:
     """What a user watches: reset at the reset handler, a single step, the breakpoint."""
-    got, _ = runs["ocdpy-usb"]
+    got, _ = runs["hla", "ocdpy-usb"]
     text = got.output
     reset_handler = H.elf_symbol("Reset_Handler") & ~1
     assert (f"[stm32f1x.cpu] halted due to debug-request, current mode: Thread \n"
@@ -140,11 +152,43 @@ def test_halt_messages_and_pc(runs) -> None:
 
 
 def test_known_differences_still_differ(runs) -> None:
-    """Each line of harness.OPENOCD_ONLY is printed by OpenOCD and not by ocdpy; when
-    ocdpy starts printing one, remove it from the list."""
-    ref, _ = runs["openocd"]
-    for name in ("ocdpy-usb", "ocdpy-tcp"):
-        got, _ = runs[name]
-        for line in H.OPENOCD_ONLY:
-            assert line in ref.output.splitlines()
-            assert line not in got.output.splitlines(), f"{name} prints {line!r} now: drop it from OPENOCD_ONLY"
+    """Each line of harness.OPENOCD_ONLY is printed by OpenOCD (with one of the drivers)
+    and not by ocdpy; when ocdpy starts printing one, remove it from the list."""
+    seen = set()
+    for driver in DRIVERS:
+        ref, _ = runs[driver, "openocd"]
+        for name in ("ocdpy-usb", "ocdpy-tcp"):
+            got, _ = runs[driver, name]
+            for line in H.OPENOCD_ONLY:
+                if line in ref.output.splitlines():
+                    seen.add(line)
+                    assert line not in got.output.splitlines(), \
+                        f"{name} prints {line!r} now: drop it from OPENOCD_ONLY"
+    assert seen == set(H.OPENOCD_ONLY)
+
+
+EVENTS = ("reset-start", "reset-assert-pre", "reset-assert-post", "reset-deassert-pre", "reset-deassert-post",
+          "reset-init", "reset-end", "examine-start", "examine-end", "halted", "resumed", "resume-start",
+          "resume-end", "step-start", "step-end", "gdb-halt")
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+def test_event_order_matches_openocd(tmp_path, driver: str) -> None:
+    """Every target event handler echoes its name; the sequence of events and halt
+    messages over init, resets of each kind, halt, resume and step is OpenOCD's."""
+    handlers = [f"stm32f1x.cpu configure -event {e} {{echo {{EV {e}}}}}" for e in EVENTS]
+    steps = ["init", "reset halt", "resume", "halt", "reset init", "reset run", "halt", "reset"]
+    if driver == "hla":
+        steps[2:2] = ["step"]
+    commands = handlers + [c for step in steps for c in (f"echo {{== {step}}}", step)]
+    state = H.make_state(tmp_path)
+    ref = H.run_openocd(state, tmp_path, commands, driver=driver)
+    got = H.run_ocdpy_usb(state, tmp_path, commands, driver=driver)
+    assert ref.returncode == 0 and got.returncode == 0, got.output
+
+    def story(run: H.Run) -> list[str]:
+        keep = ("EV ", "== ", "[stm32f1x.cpu] halted due to", "Info : halted: PC")
+        return [line.rstrip() for line in run.output.splitlines() if line.startswith(keep)]
+
+    assert story(got) == story(ref)
+    assert "EV reset-init" in story(got)
