@@ -38,7 +38,12 @@ def check_files(paths: list[str]) -> int:
 
 def run_file(path: str, args: list[str]) -> int:
     from ocdpy.tcl import Interp, TclError, TclExit
+    from ocdpy.tcl.paths import tcl_string
     from ocdpy.tcl.values import TclList
+
+    # jimsh hands the script its arguments as bytes, not as decoded text
+    path = tcl_string(path)
+    args = [tcl_string(a) for a in args]
 
     out = _latin1_stream(sys.stdout)
     err = _latin1_stream(sys.stderr)

@@ -20,6 +20,7 @@ from ocdpy.tcl.errors import (
     TclOther,
     TclReturn,
 )
+from ocdpy.tcl.paths import fs_path
 from ocdpy.tcl.values import S, SrcStr, TclDict, dict_of, get_int, list_of, wrap
 
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
@@ -559,14 +560,16 @@ class Interp:
             return S(r.value)
 
     def read_script(self, path: str) -> str:
+        """The text of a script file (an operating-system path) as a Tcl string."""
         with open(path, "rb") as f:
             data = f.read()
         return data.decode("latin-1")
 
     def resolve_source(self, path: str) -> str:
+        """The operating-system path to open for `source path` (a Tcl string)."""
         if self.source_resolver is not None:
             return self.source_resolver(path)
-        return path
+        return fs_path(path)
 
     def source_top(self, path: str) -> object:
         """`source` at top level as jimsh runs a file: break/continue/other codes end it."""

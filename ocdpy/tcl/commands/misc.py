@@ -7,6 +7,7 @@ import time
 
 from ocdpy.tcl.commands.util import subcmd_error, wrong_args
 from ocdpy.tcl.errors import TclError
+from ocdpy.tcl.paths import fs_path, tcl_string
 from ocdpy.tcl.values import S, TclList, get_int
 
 
@@ -127,6 +128,7 @@ def cmd_file(F, argv):
     if not a:
         raise TclError(f'wrong # args: should be "file {sub} name"')
     p = a[0]
+    fp = fs_path(p)  # what the OS calls the file whose name has p's bytes
     if sub == "dirname":
         return _dirname(p)
     if sub == "tail":
@@ -140,31 +142,31 @@ def cmd_file(F, argv):
         parts = [x for x in p.split("/") if x]
         return TclList((["/"] if p.startswith("/") else []) + parts)
     if sub == "normalize":
-        full = os.path.abspath(p)
-        if not os.path.exists(os.path.dirname(full) or "/"):
-            raise TclError(f'can\'t normalize "{p}": No such file or directory')
-        return os.path.realpath(full)
+        try:  # realpath(3), as Jim: every part of the path must exist
+            return tcl_string(os.path.realpath(fp, strict=True))
+        except OSError as ex:
+            raise TclError(f'can\'t normalize "{p}": {ex.strerror}') from None
     if sub == "exists":
-        return int(os.path.exists(p))
+        return int(os.path.exists(fp))
     if sub == "isfile":
-        return int(os.path.isfile(p))
+        return int(os.path.isfile(fp))
     if sub == "isdirectory":
-        return int(os.path.isdir(p))
+        return int(os.path.isdir(fp))
     if sub == "readable":
-        return int(os.access(p, os.R_OK))
+        return int(os.access(fp, os.R_OK))
     if sub == "writable":
-        return int(os.access(p, os.W_OK))
+        return int(os.access(fp, os.W_OK))
     if sub == "executable":
-        return int(os.access(p, os.X_OK))
+        return int(os.access(fp, os.X_OK))
     try:
         if sub == "size":
-            return os.path.getsize(p)
+            return os.path.getsize(fp)
         if sub == "mtime":
-            return int(os.path.getmtime(p))
+            return int(os.path.getmtime(fp))
         if sub == "atime":
-            return int(os.path.getatime(p))
+            return int(os.path.getatime(fp))
         if sub == "type":
-            return "directory" if os.path.isdir(p) else "file"
+            return "directory" if os.path.isdir(fp) else "file"
     except OSError as ex:
         raise TclError(f'could not read "{p}": {ex.strerror}') from None
     raise TclError(f"file {sub}: not supported")
@@ -208,14 +210,14 @@ def cmd_clock(F, argv):
 def cmd_pwd(F, argv):
     if len(argv) != 1:
         raise wrong_args(argv, 1, "")
-    return os.getcwd()
+    return tcl_string(os.getcwd())
 
 
 def cmd_cd(F, argv):
     if len(argv) != 2:
         raise wrong_args(argv, 1, "dirname")
     try:
-        os.chdir(S(argv[1]))
+        os.chdir(fs_path(S(argv[1])))
     except OSError as ex:
         raise TclError(f'couldn\'t change working directory to "{S(argv[1])}": {ex.strerror}') from None
     return ""
@@ -244,12 +246,16 @@ def cmd_sleep(F, argv):
 def cmd_env(F, argv):
     if len(argv) == 1:
         items: list = []
-        for k, v in os.environ.items():
-            items.extend((k, v))
+        for k, v in os.environb.items():
+            items.extend((k.decode("latin-1"), v.decode("latin-1")))
         return TclList(items)
     name = S(argv[1])
-    if name in os.environ:
-        return os.environ[name]
+    try:
+        value = os.environb.get(name.encode("latin-1"))
+    except UnicodeEncodeError:
+        value = None
+    if value is not None:
+        return value.decode("latin-1")
     if len(argv) == 3:
         return argv[2]
     raise TclError(f'environment variable "{name}" does not exist')
