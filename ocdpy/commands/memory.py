@@ -33,7 +33,8 @@ def setup_session(session) -> None:
     from ocdpy.commands import target as target_cmds
 
     handlers = {f"md{k}": md for k in SIZES} | {f"mw{k}": mw for k in SIZES}
-    handlers |= {"read_memory": read_memory, "write_memory": write_memory}
+    handlers |= {"read_memory": read_memory, "write_memory": write_memory,
+                 "mem2array": target_mem2array, "array2mem": target_array2mem}
     target_cmds.INSTANCE_HANDLERS.update(handlers)
 
 
@@ -169,4 +170,43 @@ def write_memory(ctx: CommandContext, args: list[str]) -> str:
                       f"failed: {e.message}")
             raise TclError("write_memory: failed to write memory") from None
         address += n * width
+    return ""
+
+
+# -- $target mem2array / array2mem (deprecated, kept for old scripts) -----------------------
+
+
+def _array_args(ctx: CommandContext, args: list[str], name: str) -> tuple[str, int, int, int]:
+    log.warning(f"DEPRECATED! use '{'read' if name == 'mem2array' else 'write'}_memory' not '{name}'")
+    if not 4 <= len(args) <= 5:
+        raise wrong_num_args([], "varname width addr nelems [phys]")
+    bits, address, count = jim_int(args[1]), jim_int(args[2]), jim_int(args[3])
+    if len(args) == 5 and args[4] != "phys":
+        raise TclError(f"invalid argument '{args[4]}', must be 'phys'")
+    if bits not in (8, 16, 32):
+        raise TclError("Invalid width param, must be 8/16/32")
+    if count <= 0 or count > MAX_ELEMENTS:
+        raise TclError(f"{name}: invalid count {count}")
+    return args[0], bits // 8, address & 0xFFFFFFFF, count
+
+
+def target_mem2array(ctx: CommandContext, args: list[str]) -> str:
+    """`$target mem2array VAR WIDTH ADDR COUNT`: VAR(0..COUNT-1) = the values."""
+    name, width, address, count = _array_args(ctx, args, "mem2array")
+    data = target_of(ctx).read_memory(address, width, count)
+    interp = ctx.interp
+    for i in range(count):  # in the caller's frame, as `set` there would
+        value = int.from_bytes(data[i * width:(i + 1) * width], "little")
+        interp.set_var_f(interp.frame, f"{name}({i})", str(value))
+    return ""
+
+
+def target_array2mem(ctx: CommandContext, args: list[str]) -> str:
+    """`$target array2mem VAR WIDTH ADDR COUNT`: write VAR(0..COUNT-1) to memory."""
+    name, width, address, count = _array_args(ctx, args, "array2mem")
+    mask = (1 << (8 * width)) - 1
+    interp = ctx.interp
+    values = [jim_int(str(interp.get_var_f(interp.frame, f"{name}({i})"))) for i in range(count)]
+    data = b"".join((v & mask).to_bytes(width, "little") for v in values)
+    target_of(ctx).write_memory(address, width, data)
     return ""

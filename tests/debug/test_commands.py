@@ -444,3 +444,12 @@ def test_a_usb_transfer_error_is_recoverable(tmp_path) -> None:
         assert out.startswith("Error: ST-Link USB transfer failed (USB error: Input/Output Error [errno 5])")
         assert len(out.splitlines()) == 1
         assert h.run("mdw 0x08000000") == "0x08000000: 20005000 \n\n"
+
+
+def test_target_mem2array_and_array2mem_in_a_proc(halted) -> None:
+    h = halted
+    out = h.run("proc p {} {stm32f1x.cpu mem2array a 32 0x08000000 2; return \"$a(0) $a(1)\"}; p")
+    assert out == ("Warn : DEPRECATED! use 'read_memory' not 'mem2array'\n"
+                   f"{0x20005000} {RESET_HANDLER + 1}\n")
+    h.run("proc q {} {set b(0) 0x1234; set b(1) 7; stm32f1x.cpu array2mem b 16 0x20000100 2}; q")
+    assert h.chip.read_memory(0x20000100, 4) == bytes.fromhex("34120700")
