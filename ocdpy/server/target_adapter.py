@@ -10,6 +10,8 @@ with the same padding rules as `flash write_image`, qCRC by the on-target routin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ocdpy import log
@@ -136,10 +138,29 @@ class CortexServerTarget:
         from ocdpy.flash.program import checksum_memory
 
         try:
-            return checksum_memory(self.core.flash_target(), [(address, size)])[0]
+            with self._context_kept():
+                return checksum_memory(self.core.flash_target(), [(address, size)])[0]
         except OcdError as e:
             log.debug(f"on-target checksum failed ({e}); reading the memory back")
             return None
+
+    @contextmanager
+    def _context_kept(self) -> Iterator[None]:
+        """Around a routine run on the core (CRC, flash loader): the core registers as
+        GDB knows them are put back afterwards, as OpenOCD's run_algorithm does."""
+        names = [r.name for r in self.core.register_list() if r.bits <= 32 and r.group != "float"]
+        saved = {name: self.core.read_register(name) for name in names} if self.state() == "halted" else {}
+        try:
+            yield
+        finally:
+            if saved and self.state() == "halted":
+                try:
+                    for name, value in saved.items():
+                        if self.core.read_register(name) != value:
+                            self.core.write_register(name, value)
+                except OcdError as e:
+                    log.warning(f"[{self.name}] could not restore the core registers after a routine: "
+                                f"{e.message}")
 
     # -- breakpoints and watchpoints ---------------------------------------------------------
 
@@ -240,7 +261,8 @@ class CortexServerTarget:
         banks = self._banks()
         if not banks:
             raise FlashError(f"no flash bank is declared for {self.name}")
-        erase_address(banks, address, length)
+        with self._context_kept():
+            erase_address(banks, address, length)
 
     def flash_write(self, segments: list[tuple[int, bytes]]) -> None:
         from ocdpy.flash.image import Image
@@ -250,4 +272,5 @@ class CortexServerTarget:
         if not banks:
             raise FlashError(f"no flash bank is declared for {self.name}")
         # GDB erased first (vFlashErase); no second erase, as OpenOCD's flash_write.
-        write_image(banks, Image(segments, type="gdb"), erase=False)
+        with self._context_kept():
+            write_image(banks, Image(segments, type="gdb"), erase=False)

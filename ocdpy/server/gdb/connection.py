@@ -79,6 +79,8 @@ class GdbConnection(Connection):
             self.abort()
 
     async def _on_packet(self, payload: bytes) -> None:
+        if log.get_level() >= log.DEBUG:
+            log.debug(f"[{self.target.name}] received packet: {_printable(payload)}")
         gdb = self.gdb
         monitor = payload[:6] == b"qRcmd,"
         keepalive = None
@@ -110,6 +112,8 @@ class GdbConnection(Connection):
             self.send_packet(b"O")
 
     def send_packet(self, payload: bytes, binary: bool = False) -> None:
+        if log.get_level() >= log.DEBUG:
+            log.debug(f"[{self.target.name}] sending packet: {_printable(payload)}")
         data = packets.frame(payload, binary)
         self._last_sent = data
         self.send(data)
@@ -155,3 +159,12 @@ class GdbConnection(Connection):
         if not self.attached or not self.gdb.output_all or self.closed:
             return
         self.send_packet(b"O" + packets.hexify((text + "\n").encode("utf-8", "replace")))
+
+
+def _printable(payload: bytes) -> str:
+    """A packet for the debug log (OpenOCD logs binary ones by their length)."""
+    if any(b < 0x20 or b > 0x7E for b in payload):
+        head = payload.split(b":", 1)[0][:40].decode("ascii", "replace")
+        return f"{head}:<binary-data-{len(payload)}-bytes>"
+    text = payload.decode("ascii")
+    return text if len(text) <= 200 else text[:200] + "..."
