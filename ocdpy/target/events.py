@@ -38,16 +38,35 @@ def run_handler(session: Any, config: Any, event: str) -> None:
     if body is None:
         return
     from ocdpy.tcl import TclError
+    from ocdpy.tcl.errors import TclControl, TclReturn
 
     log.debug(f"target({config.number}): {config.name} ({config.type_name}) event: {event} action: {body}")
+    interp = session.interp
     saved = session.config.current_target
     session.config.current_target = config
     try:
-        session.interp.eval(body)
+        # In the frame the event is fired from, as OpenOCD's Jim_EvalObj does: an error
+        # then shows where the reset script was (ocd_process_reset_inner, ...).
+        interp.eval_in(interp.frame, body)
+    except TclReturn as r:
+        if r.ret_code == 1:  # `return -code error` from the handler
+            _report(interp, event, config.name, str(r.value), [])
+    except TclControl:
+        pass  # break/continue/return end the handler, as in OpenOCD
     except TclError as e:
-        log.user(f"Error executing event {event} on target {config.name}:\n{e.format_trace()}")
+        _report(interp, event, config.name, e.result, list(e.stack or []))
     finally:
         session.config.current_target = saved
+
+
+def _report(interp: Any, event: str, name: str, message: str, stack: list) -> None:
+    """OpenOCD's report: the message with Jim's error info (the error's own trace, then
+    the procedures still running, e.g. the reset script's)."""
+    from ocdpy.tcl.commands.info import live_stacktrace
+    from ocdpy.tcl.errors import format_error
+
+    text = format_error(message, stack + live_stacktrace(interp.frame))
+    log.user(f"Error executing event {event} on target {name}:\n{text}")
 
 
 def announce(session: Any, name: str, event: str) -> None:

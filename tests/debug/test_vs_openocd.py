@@ -192,3 +192,19 @@ def test_event_order_matches_openocd(tmp_path, driver: str) -> None:
 
     assert story(got) == story(ref)
     assert "EV reset-init" in story(got)
+
+
+def test_failing_event_handlers_are_reported_as_openocd_does(tmp_path) -> None:
+    """A handler's error during a reset: `Error executing event ...` with Jim's error
+    info (the reset script's procedures and lines); the reset goes on."""
+    commands = ["stm32f1x.cpu configure -event reset-start {echo hi; error boom}",
+                "stm32f1x.cpu configure -event reset-end {nosuchcmd 1 2}",
+                "stm32f1x.cpu configure -event reset-init {echo [llength $targets]}",
+                "init", "reset init", "stm32f1x.cpu invoke-event reset-start"]
+    state = H.make_state(tmp_path)
+    ref = H.run_openocd(state, tmp_path, commands)
+    got = H.run_ocdpy_usb(state, tmp_path, commands)
+    assert ref.returncode == 0 and got.returncode == 0, got.output
+    want = H.drop_known(H.normalise(ref.output), over_usb=True)
+    assert H.normalise(got.output) == want
+    assert "in procedure 'ocd_process_reset_inner' called at file \"embedded:startup.tcl\"" in got.output
