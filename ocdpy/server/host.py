@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 TELNET_BANNER = "Open On-Chip Debugger"
 SHUTDOWN_WAIT_S = 10.0
+POLL_DEFER_MAX_S = 1.0
 
 
 class CloseConnection(Exception):
@@ -60,6 +62,7 @@ class ServerHost:
         self._targets: list[Any] | None = None
         self._signal: int | None = None
         self.start_error: str | None = None
+        self._last_work = 0.0  # when the worker last ran something other than the poll
 
     # -- running --------------------------------------------------------------------
 
@@ -202,6 +205,8 @@ class ServerHost:
                 return fn(*args)
             finally:
                 self.current = previous
+                if fn != self.poll_targets:
+                    self._last_work = time.monotonic()
 
     async def run_command(self, connection: Connection | None, line: str) -> CommandOutcome:
         """Run one command line for a client, as OpenOCD's command_run_line does."""
@@ -250,11 +255,19 @@ class ServerHost:
         return server_targets(self)
 
     async def _poll_loop(self) -> None:
+        last_poll = 0.0
         while not self.stopping:
             period = max(1, int(getattr(self.settings, "poll_period_ms", 100))) / 1000.0
             await asyncio.sleep(period)
             if self.stopping:
                 return
+            now = time.monotonic()
+            # While clients keep the hardware busy (a GDB load, a script) a poll only
+            # adds probe traffic; it waits for a quiet period, but never longer than
+            # POLL_DEFER_MAX_S, so a halt is still noticed.
+            if now - self._last_work < period and now - last_poll < POLL_DEFER_MAX_S:
+                continue
+            last_poll = now
             try:
                 states = await self.call(self.poll_targets)
             except asyncio.CancelledError:
