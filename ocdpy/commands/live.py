@@ -6,6 +6,7 @@ valid`)."""
 from __future__ import annotations
 
 from ocdpy.commands.registry import CommandContext, CommandFailed, parse_number
+from ocdpy.errors import TargetConnectionError
 from ocdpy.target.live import Target, live_target, refresh
 
 
@@ -18,7 +19,10 @@ def target_of(ctx: CommandContext) -> Target:
         raise CommandFailed("no current target: declare one with `target create` (a target "
                             "config file does) and run `init`")
     require_probe(ctx.session)
-    refresh(ctx.session)
+    failed = refresh(ctx.session).get(cfg.name)
+    if isinstance(failed, TargetConnectionError):
+        # the link to the core is lost: say that, not what the command then trips over
+        raise CommandFailed(failed.message)
     target = live_target(ctx.session, cfg.name)
     if target is None:
         if not ctx.session.initialized and not ctx.session.init_started:

@@ -154,7 +154,8 @@ def process_reset(ctx: CommandContext, mode: str) -> None:
             try:
                 target.poll()
             except OcdError as e:
-                log.error(e.message)
+                # e.g. firmware that cuts SWD once running: the next command reports it
+                log.debug(f"polling {target.name} after the reset failed: {e}")
 
 
 # -- the arp_* commands of each target -------------------------------------------------------------

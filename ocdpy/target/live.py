@@ -325,13 +325,14 @@ def next_bpwp_id(session: Any) -> int:
 # -- the init step --------------------------------------------------------------------------------------
 
 
-def refresh(session: Any) -> None:
+def refresh(session: Any) -> dict[str, OcdError]:
     """OpenOCD polls every examined target before it runs a command (its timer
     callbacks), so a halt that happened meanwhile is noticed and reported first. Not
-    while a reset runs or after `poll off`; a failing poll is left for the command to
-    report."""
+    while a reset runs or after `poll off`. Returns the polls that failed, by target
+    name (the command decides whether that stops it)."""
+    failed: dict[str, OcdError] = {}
     if not getattr(session, "background_polling", True):
-        return
+        return failed
     for target in list(getattr(session, "runtime_targets", {}).values()):
         if not isinstance(target, Target) or not target.examined or not target.print_halts:
             continue
@@ -339,6 +340,8 @@ def refresh(session: Any) -> None:
             target.core.poll()
         except OcdError as e:
             log.debug(f"polling {target.name} failed: {e}")
+            failed[target.name] = e
+    return failed
 
 
 def live_target(session: Any, name: str) -> Target | None:

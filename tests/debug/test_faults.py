@@ -107,3 +107,16 @@ def test_old_probe_firmware_still_debugs(state, tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Warn : ST-Link firmware V2J17S4 is old" in proc.stderr
     assert "0x08000000: 5000 2000 " in proc.stderr
+
+
+def test_link_lost_after_reset_run_then_regained_by_reset_halt(state, tmp_path) -> None:
+    """The firmware turns SWD off once it runs: commands then say the target does not
+    answer (not "not halted"), and `reset halt` (NRST held) brings it back."""
+    commands = ["init", "reset run", "sleep 50", "catch {reg pc}", "reset halt", "reg pc"]
+    run = H.run_ocdpy_usb(state, tmp_path, commands, faults=("swd-disabled",),
+                          before=["reset_config srst_only connect_assert_srst"])
+    assert run.returncode == 0, run.output
+    errs = errors(run)
+    assert errs[0].startswith("Error: cannot connect to the target over SWD (no answer to the DPIDR read")
+    assert not any("not halted" in e for e in errs)
+    assert run.output.rstrip().splitlines()[-3] == f"pc (/32): {RESET_HANDLER:#010x}"
