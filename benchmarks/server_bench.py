@@ -11,7 +11,8 @@ Servers:
 
 Each console alternates a memory read (`mdw 0x08000000 4`, through the hardware lock
 and the probe) with a pure Tcl command (`expr`). Latency is from sending the line to
-receiving the prompt that follows its result. Everything has a timeout; a wrong or
+receiving the prompt that follows its result; the consoles connect first, one after
+another, then all send their commands at once. Everything has a timeout; a wrong or
 missing reply makes the run fail (exit 1) and is reported in the JSON.
 """
 
@@ -44,12 +45,16 @@ async def read_until(reader: asyncio.StreamReader, marker: bytes, timeout: float
     return await asyncio.wait_for(reader.readuntil(marker), timeout)
 
 
-async def console(port: int, n: int, commands: int, expect_mdw: bytes, latencies: list[float],
-                  errors: list[str], timeout: float) -> None:
+async def connect(port: int, timeout: float) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection("127.0.0.1", port, limit=1 << 20), timeout)
+    await read_until(reader, PROMPT, timeout)
+    return reader, writer
+
+
+async def console(n: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, commands: int,
+                  expect_mdw: bytes, latencies: list[float], errors: list[str], timeout: float) -> None:
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
-        reader._limit = 1 << 20  # noqa: SLF001 - long log bursts before a prompt
-        await read_until(reader, PROMPT, timeout)
         for i in range(commands):
             if i % 2:
                 line, expect = f"expr {{{n} * 100000 + {i}}}", f"{n * 100000 + i}".encode()
@@ -69,9 +74,16 @@ async def console(port: int, n: int, commands: int, expect_mdw: bytes, latencies
 async def load(port: int, consoles: int, commands: int, expect_mdw: bytes, timeout: float) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
+    # Connect first, one after another (OpenOCD listens with a backlog of 1), then load.
+    links = []
+    for n in range(consoles):
+        try:
+            links.append((n, *await connect(port, timeout)))
+        except Exception as e:  # noqa: BLE001
+            errors.append(f"console {n}: cannot connect: {type(e).__name__}: {e}")
     start = time.perf_counter()
-    await asyncio.gather(*(console(port, n, commands, expect_mdw, latencies, errors, timeout)
-                           for n in range(consoles)))
+    await asyncio.gather(*(console(n, r, w, commands, expect_mdw, latencies, errors, timeout)
+                           for n, r, w in links))
     wall = time.perf_counter() - start
     result = {"consoles": consoles, "commands_per_console": commands,
               "replies_ok": len(latencies), "replies_expected": consoles * commands,
