@@ -120,3 +120,21 @@ def test_link_lost_after_reset_run_then_regained_by_reset_halt(state, tmp_path) 
     assert errs[0].startswith("Error: cannot connect to the target over SWD (no answer to the DPIDR read")
     assert not any("not halted" in e for e in errs)
     assert run.output.rstrip().splitlines()[-3] == f"pc (/32): {RESET_HANDLER:#010x}"
+
+
+def test_write_protected_pages_and_a_misread_flash_size(state, tmp_path) -> None:
+    """The flash faults, met through the live target: protection named with the way
+    out; a flash size register that reads garbage, worked around with a warning."""
+    image = tmp_path / "image.bin"
+    image.write_bytes(bytes((i * 7 + 3) & 0xFF for i in range(2048)))
+    commands = ["init", "reset halt", f"flash write_image erase {image} 0x08000000"]
+    run = H.run_ocdpy_usb(state, tmp_path, commands, faults=("wrp",))
+    assert run.returncode == 1
+    assert errors(run)[0] == (
+        "Error: stm32f1x: erasing the page at 0x08000000 failed: write-protected: protection block 0 "
+        "(pages 0-3, 0x08000000-0x08000fff). `flash protect 0 0 0 off` removes the protection (a reset "
+        "then applies it)")
+    run = H.run_ocdpy_usb(state, tmp_path, [*commands, "mdb 0x08000000 4"], faults=("flash-size-bad",))
+    assert run.returncode == 0, run.output
+    assert "Warn : stm32f1x: the flash size register at 0x1ffff7e0 reads 0x2d28 (11560 KiB)" in run.output
+    assert "0x08000000: 03 0a 11 18 " in run.output
