@@ -72,3 +72,23 @@ def test_gdb_on_the_cortex_m_core_and_flash_driver() -> None:
         before = b.chip.stats.get("gpio_toggles")
         b.chip.advance(0.5)
         assert b.chip.stats.get("gpio_toggles") > before
+
+
+def test_watchpoints_on_the_cortex_m_dwt() -> None:
+    exe = oracles.need("gdb-multiarch")
+    with bench() as b:  # the firmware is in flash already
+        core = b.core
+        core.configure_work_area(0x20000000, 0x1000)
+        core.reset(halt=True)
+        with running_host(core_session(core)) as host:
+            r = subprocess.run(
+                [exe, "-q", "-batch", "-nx", str(ELF), "-ex", f"target extended-remote :{host.port_of('gdb')}",
+                 "-ex", "break main", "-ex", "continue", "-ex", "watch blink_count", "-ex", "continue",
+                 "-ex", "continue", "-ex", "delete", "-ex", "rwatch blink_count", "-ex", "continue",
+                 "-ex", "detach"],
+                capture_output=True, text=True, timeout=120, cwd=ROOT)
+    out = r.stdout
+    assert r.returncode == 0, out + r.stderr
+    assert "Hardware watchpoint 2: blink_count\n\nOld value = 0\nNew value = 1" in out
+    assert "Old value = 1\nNew value = 2" in out
+    assert "Hardware read watchpoint 3: blink_count\n\nValue = 2" in out
