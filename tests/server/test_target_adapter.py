@@ -92,3 +92,24 @@ def test_watchpoints_on_the_cortex_m_dwt() -> None:
     assert "Hardware watchpoint 2: blink_count\n\nOld value = 0\nNew value = 1" in out
     assert "Old value = 1\nNew value = 2" in out
     assert "Hardware read watchpoint 3: blink_count\n\nValue = 2" in out
+
+
+def test_ctrl_c_halts_the_running_core() -> None:
+    from .rsp import RspClient
+
+    with bench() as b:
+        core = b.core
+        core.reset(halt=True)
+        with running_host(core_session(core)) as host:
+            gdb = RspClient(host.port_of("gdb"))
+            gdb.handshake()
+            gdb.send("vCont;c")
+            import time
+
+            time.sleep(0.3)
+            assert core.poll().value == "running"
+            gdb.sock.sendall(b"\x03")
+            assert gdb.read_packet() == b"T02"
+            assert core.state.value == "halted"
+            pc = int.from_bytes(bytes.fromhex(gdb.ask("pf").decode()), "little")
+            assert 0x08000044 <= pc < 0x08000110  # somewhere in the firmware
