@@ -5,6 +5,7 @@ firmware through vFlash, stops at main, steps, reads registers and memory."""
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -104,8 +105,6 @@ def test_ctrl_c_halts_the_running_core() -> None:
             gdb = RspClient(host.port_of("gdb"))
             gdb.handshake()
             gdb.send("vCont;c")
-            import time
-
             time.sleep(0.3)
             assert core.poll().value == "running"
             gdb.sock.sendall(b"\x03")
