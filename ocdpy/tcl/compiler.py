@@ -18,7 +18,7 @@ import re
 from ocdpy.tcl import ops
 from ocdpy.tcl.errors import TclBreak, TclContinue, TclError, TclReturn
 from ocdpy.tcl.parser import Word, parse
-from ocdpy.tcl.values import INT_MAX, INT_MIN, S, SrcStr, list_of, wrap
+from ocdpy.tcl.values import INT_MAX, INT_MIN, SOURCE, S, SrcStr, list_of, wrap
 
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
 
@@ -91,6 +91,28 @@ class LazyCode:
             return r.value
         except (TclBreak, TclContinue) as c:
             raise TclError(S(c.value)) from None
+
+
+def src_at(text: str, pos: tuple) -> SrcStr:
+    """`text` as a string written at `pos` (file, line)."""
+    s = _new_str(SrcStr, text)
+    s.file, s.line = pos
+    s.rep = SOURCE
+    return s
+
+
+def src_of(first: object, rest: str) -> str:
+    """`first` followed by `rest`, keeping `first`'s source position if it has one."""
+    if first.__class__ is SrcStr and first.rep == SOURCE:  # type: ignore[attr-defined]
+        s = _new_str(SrcStr, first + rest)  # type: ignore[operator]
+        s.file = first.file  # type: ignore[attr-defined]
+        s.line = first.line  # type: ignore[attr-defined]
+        s.rep = SOURCE
+        return s
+    return S(first) + rest
+
+
+_new_str = str.__new__
 
 
 def add_error(e: TclError, file: str, line: int) -> None:
@@ -197,9 +219,21 @@ class _Gen:
         return "(" + " + ".join(codes) + ")"
 
     def word_code(self, w: Word) -> str:
+        """A command word's value. Like Jim's JimInterpolateTokens, a substituted word
+        takes the source position of its first piece when that piece has one: a quoted
+        word or one that starts with text is where it was written, one that starts with
+        `$v` or `[cmd]` is where that value was written, if it came from a literal.
+        So `eval $cmd` reports errors on the line where the string was built."""
         if w.const is not None:
             return self.lit(w)
-        return self.parts_code(w.parts, False)
+        parts = w.parts
+        if w.quoted or parts[0][0] == "t":
+            pos = self.const((self.file, w.line))
+            return f"SRC({self.parts_code(parts, True)}, {pos})"
+        if len(parts) == 1:
+            return self.part_code(parts[0], True)
+        first = self.part_code(parts[0], False)
+        return f"SRCOF({first}, {self.parts_code(parts[1:], True)})"
 
     def sub_code(self, text: str, line: int, whole: bool = True) -> str:
         """Code for a `[script]` substitution: inline when it is one simple command."""
@@ -507,7 +541,7 @@ _RUNTIME = {
     "S": S, "Var": Var, "TclError": TclError, "TclBreak": TclBreak,
     "TclContinue": TclContinue, "TclReturn": TclReturn, "list_of": list_of,
     "wrap": wrap, "INT_MIN": INT_MIN, "INT_MAX": INT_MAX, "truth": ops.truth,
-    "add_error": add_error,
+    "add_error": add_error, "SRC": src_at, "SRCOF": src_of,
 }
 for _name in list(ops.BIN_FUNCS.values()) + list(ops.UN_FUNCS.values()) + list(ops.FN_FUNCS.values()):
     _RUNTIME[_name] = getattr(ops, _name)

@@ -21,7 +21,18 @@ from ocdpy.tcl.errors import (
     TclReturn,
 )
 from ocdpy.tcl.paths import fs_path
-from ocdpy.tcl.values import S, SrcStr, TclDict, dict_of, get_int, list_of, wrap
+from ocdpy.tcl.values import (
+    PLAIN,
+    SCRIPT,
+    S,
+    SrcStr,
+    TclDict,
+    TclList,
+    dict_of,
+    get_int,
+    list_of,
+    wrap,
+)
 
 TYPE_CHECKING = False  # typing costs start-up time; type checkers see True
 
@@ -269,9 +280,7 @@ class Proc:
 
     def _first_call(self, nf: Frame) -> object:
         """Compile the body on first use; later calls go straight to the code."""
-        body = self.body
-        code = self.code = self.interp.compile(body, getattr(body, "file", ""),
-                                               getattr(body, "line", 1), proc_body=True)
+        code = self.code = self.interp.compile_value(self.body, proc_body=True)
         self.fn = code.fn
         return code.fn(nf)
 
@@ -465,11 +474,14 @@ class Interp:
             self._code_cache[key] = code
         return code
 
-    def compile_value(self, v: object) -> Code:
+    def compile_value(self, v: object, proc_body: bool = False) -> Code:
         """Compile a script value, using its source position when it has one."""
         if v.__class__ is SrcStr:
-            return self.compile(v, v.file, v.line)  # type: ignore[attr-defined]
-        return self.compile(v)
+            if v.rep <= SCRIPT:  # type: ignore[attr-defined]
+                v.rep = SCRIPT  # type: ignore[attr-defined]
+                return self.compile(v, v.file, v.line, proc_body)  # type: ignore[attr-defined]
+            v.rep = PLAIN  # type: ignore[attr-defined]
+        return self.compile(v, "", 1, proc_body)
 
     def expr_fn(self, v: object):
         s = S(v)
@@ -487,12 +499,28 @@ class Interp:
     # ------------------------------------------------------------ evaluation
     def eval_in(self, F: Frame, script: object) -> object:
         """Evaluate a script value in frame F (the path eval/uplevel/catch/... use)."""
+        if script.__class__ is TclList and script.s is None:  # type: ignore[attr-defined]
+            # A list never seen as a string is one command whose words are its
+            # elements, called as they are (Jim does so): no re-parse, and each
+            # word keeps its source position.
+            return self._eval_list(F, script.items)  # type: ignore[attr-defined]
         code = self.compile_value(script)
         self.depth += 1
         try:
             if self.depth > self.max_eval_depth:
                 raise TclError("Infinite eval recursion")
             return code.fn(F)
+        finally:
+            self.depth -= 1
+
+    def _eval_list(self, F: Frame, words: list) -> object:
+        if not words:
+            return ""
+        self.depth += 1
+        try:
+            if self.depth > self.max_eval_depth:
+                raise TclError("Infinite eval recursion")
+            return self.invoke(F, list(words), F.where)
         finally:
             self.depth -= 1
 

@@ -29,17 +29,21 @@ _BRACE_SCAN = re.compile(r"[\\{}]")
 class Word:
     """One word: `parts` to substitute, or `const` when it is a plain literal.
 
-    `braced` marks a `{...}` word (its const is the raw text, for SrcStr). Parts are
+    `braced` marks a `{...}` word (its const is the raw text, for SrcStr); `quoted` one
+    that starts with `"` (Jim begins it with a text token, maybe empty, on the quote's
+    line, so the substituted word remembers that line). Parts are
     ('t', text) | ('v', name, index_parts or None) | ('c', script, line) | ('e', expr, line).
     """
 
-    __slots__ = ("parts", "const", "expand", "line", "braced")
+    __slots__ = ("parts", "const", "expand", "line", "braced", "quoted")
 
-    def __init__(self, parts: list, line: int, expand: bool = False, braced: bool = False) -> None:
+    def __init__(self, parts: list, line: int, expand: bool = False, braced: bool = False,
+                 quoted: bool = False) -> None:
         self.parts = parts
         self.line = line
         self.expand = expand
         self.braced = braced
+        self.quoted = quoted
         if braced:
             self.const: str | None = parts[0][1]
         elif all(p[0] == "t" for p in parts):
@@ -366,7 +370,8 @@ def _scan_word(src: str, i: int, ln: int) -> tuple[Word, int, int] | Script:
             return Word([("t", text)], start_line, False, True), j, ln
     parts: list = []
     buf: list = []
-    if src[i] == '"':
+    quoted = src[i] == '"'
+    if quoted:
         # quoted section: whitespace and ; are literal
         i += 1
         while True:
@@ -453,7 +458,7 @@ def _scan_word(src: str, i: int, ln: int) -> tuple[Word, int, int] | Script:
         parts.append(("t", "".join(buf)))
     if not parts:
         parts.append(("t", ""))
-    return Word(parts, start_line, expand), i, ln
+    return Word(parts, start_line, expand, False, quoted), i, ln
 
 
 def check(src: str, line: int = 1) -> tuple[str, int] | None:

@@ -26,19 +26,30 @@ def wrap(v: int) -> int:
     return v - (1 << 64) if v > INT_MAX else v
 
 
+# What a SrcStr has become, as a Jim object changes its internal type when used:
+SOURCE = 0  # still the string as written: its position is kept by substitution
+SCRIPT = 1  # used as a script: that script keeps the position
+LIST = 2    # used as a list: its elements keep their positions
+PLAIN = 3   # used as a script after being a list, or the reverse: position gone
+
+
 class SrcStr(str):
     """A string that came from a literal word of a script: it remembers where.
 
     `eval`, `proc`, `if`... compile such a string with its file and line, so errors in
-    it report the right place, as Jim's source-info objects do.
+    it report the right place, as Jim's source-info objects do. `rep` follows what
+    Jim's object would have become (SOURCE, SCRIPT, LIST, PLAIN): Jim keeps a position
+    only while the object is still a source string, or inside the script or list it
+    turned into, so a value used as a list then evaluated has no position there.
     """
 
-    __slots__ = ("file", "line")
+    __slots__ = ("file", "line", "rep")
 
     def __new__(cls, text: str, file: str, line: int) -> SrcStr:
         s = str.__new__(cls, text)
         s.file = file
         s.line = line
+        s.rep = SOURCE
         return s
 
 
@@ -435,8 +446,10 @@ def list_of(v: object) -> list:
         return items
     if c is int or c is float:
         return [v]
-    if c is SrcStr:
+    if c is SrcStr and v.rep <= LIST:  # type: ignore[attr-defined]
         return _src_list(v)  # type: ignore[arg-type]
+    if c is SrcStr:
+        v.rep = PLAIN  # type: ignore[attr-defined]
     s = S(v)
     try:
         return _list_cache[s]
@@ -454,6 +467,10 @@ _src_cache: dict = {}
 
 def _src_list(v: SrcStr) -> list:
     """Elements of a literal list keep their source position (as Jim's do)."""
+    if v.rep == SCRIPT:
+        v.rep = PLAIN
+        return list_of(str(v))
+    v.rep = LIST
     key = (str(v), v.file, v.line)
     r = _src_cache.get(key)
     if r is None:

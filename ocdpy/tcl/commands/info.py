@@ -5,7 +5,7 @@ from __future__ import annotations
 from ocdpy.tcl.commands.util import get_enum, glob_match, wrong_args
 from ocdpy.tcl.errors import TclError
 from ocdpy.tcl.parser import parse
-from ocdpy.tcl.values import S, TclList, get_int, list_of
+from ocdpy.tcl.values import SCRIPT, S, SrcStr, TclList, get_int, list_of
 
 SUBCOMMANDS = ["alias", "args", "body", "channels", "commands", "complete", "exists", "frame",
                "globals", "hostname", "level", "locals", "nameofexecutable", "patchlevel",
@@ -120,10 +120,10 @@ def cmd_info(F, argv):
             raise wrong_args(argv, 2, "source ?filename line?")
         v = argv[2]
         if n == 5:
-            from ocdpy.tcl.values import SrcStr
-
             return SrcStr(S(v), S(argv[3]), get_int(argv[4]))
-        return TclList([getattr(v, "file", ""), getattr(v, "line", 1)])
+        if v.__class__ is SrcStr and v.rep <= SCRIPT:
+            return TclList([v.file, v.line])
+        return TclList(["", 1])
     if sub == "stacktrace":
         e = interp.last_error
         return TclList(list(e.stack)) if e is not None else ""
