@@ -19,7 +19,13 @@ def target_of(ctx: CommandContext) -> Target:
         raise CommandFailed("no current target: declare one with `target create` (a target "
                             "config file does) and run `init`")
     require_probe(ctx.session)
-    failed = refresh(ctx.session).get(cfg.name)
+    session = ctx.session
+    # OpenOCD polls before every command; when the dispatcher does that already
+    # (session.poll_before_commands), use its result instead of polling twice.
+    if getattr(session, "poll_before_commands", False):
+        failed = getattr(session, "last_poll_failures", {}).get(cfg.name)
+    else:
+        failed = refresh(session).get(cfg.name)
     if isinstance(failed, TargetConnectionError):
         # the link to the core is lost: say that, not what the command then trips over
         raise CommandFailed(failed.message)

@@ -331,6 +331,7 @@ def refresh(session: Any) -> dict[str, OcdError]:
     while a reset runs or after `poll off`. Returns the polls that failed, by target
     name (the command decides whether that stops it)."""
     failed: dict[str, OcdError] = {}
+    session.last_poll_failures = failed
     if not getattr(session, "background_polling", True):
         return failed
     for target in list(getattr(session, "runtime_targets", {}).values()):
