@@ -229,6 +229,10 @@ class _Gen:
         parts = w.parts
         if w.quoted or parts[0][0] == "t":
             pos = self.const((self.file, w.line))
+            if len(parts) == 1:
+                # `"[cmd]"` is two pieces for Jim (an empty text first): a `return`
+                # in it gives the word its value, a break is an error
+                return f"SRC(S({self.part_code(parts[0], False)}), {pos})"
             return f"SRC({self.parts_code(parts, True)}, {pos})"
         if len(parts) == 1:
             return self.part_code(parts[0], True)
