@@ -98,10 +98,32 @@ def adapter_speed(ctx: CommandContext, args: list[str]) -> None:
         adapter.clock_mode = "khz"
     elif adapter.clock_mode == "unselected":
         raise CommandFailed("BUG: unknown adapter clock mode")
-    if adapter.speed_khz:
-        ctx.print(f"adapter speed: {adapter.speed_khz} kHz")
+    khz = adapter.speed_khz
+    probe = _open_probe(ctx.session)
+    if probe is not None:
+        # As OpenOCD once the adapter is initialised: a new clock is converted to the
+        # driver's setting (a query) and set; the report converts again (a query), and
+        # each query logs when the request cannot be matched.
+        if args:
+            probe.query_speed(khz)
+            probe.set_speed(khz)
+        khz = probe.query_speed(khz)
+    if khz:
+        ctx.print(f"adapter speed: {khz} kHz")
     else:
         ctx.print("adapter speed: RCLK - adaptive")
+
+
+def _open_probe(session):  # -> ocdpy.adapter.Adapter | None
+    """The session's probe once `init` opened it (OpenOCD's is_adapter_initialized);
+    a probe that has gone since says so."""
+    probe = session.adapter
+    if probe is None:
+        return None
+    from ocdpy.commands.live import require_probe
+
+    require_probe(session)
+    return probe if probe.is_open else None
 
 
 @command("adapter serial", mode=CommandMode.CONFIG, usage="serial_string",

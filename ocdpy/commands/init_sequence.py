@@ -58,9 +58,24 @@ def open_adapter(session) -> None:
         adapter.speed_khz = 100
     factory = session.adapter_factory or default_adapter_factory
     probe = factory(session)
+    hla = adapter.driver == "hla"
+    if hla:
+        # OpenOCD's hla driver is not open yet when adapter_init reports the clock, so
+        # it reports the request; the probe then takes the nearest clock silently.
+        log.info(clock_line(adapter.speed_khz))
     probe.open()
     session.adapter = probe
     session.shutdown_hooks.append(probe.close)
+    if not hla:
+        # adapter_init asks the open driver twice (converting kHz to its setting, then
+        # back for the report), each time saying when the clock cannot be matched.
+        probe.query_speed(adapter.speed_khz)
+        log.info(clock_line(probe.query_speed(adapter.speed_khz)))
+
+
+def clock_line(khz: int) -> str:
+    """adapter_init's report of the clock in use."""
+    return f"clock speed {khz} kHz" if khz else "RCLK (adaptive clock speed)"
 
 
 def default_adapter_factory(session):

@@ -114,15 +114,16 @@ class Harness:
 def sim_session(tmp_path: Path, firmware: str | None = "blinky-f103", faults: tuple[str, ...] = (),
                 config: tuple[str, ...] = ("interface/stlink.cfg", "target/stm32f1x.cfg"),
                 before: tuple[str, ...] = (), probe: str = "stlink-v2", init: bool = True,
-                link: str = "usb") -> Iterator[Harness]:
-    """ocdpy in this process on a fresh virtual F103 (its firmware loaded)."""
+                link: str = "usb", chip: str = CHIP) -> Iterator[Harness]:
+    """ocdpy in this process on a fresh virtual chip (an F103 with its firmware loaded,
+    unless told otherwise)."""
     pytest.importorskip("unicorn")
     from ocdpy.adapter import create_adapter, settings_from_config
     from ocdpy.session import Session
     from ocdpy.sim.env import SimHardware, SimSpec
 
-    state = make_state(tmp_path, firmware) if firmware else None
-    hw = SimHardware(SimSpec(chip=CHIP, probe=probe, faults=list(faults), deterministic=True,
+    state = make_state(tmp_path, firmware, chip) if firmware else None
+    hw = SimHardware(SimSpec(chip=chip, probe=probe, faults=list(faults), deterministic=True,
                              state=str(fresh_copy(state, tmp_path, "s")) if state else None))
     out = io.StringIO()
     old_level = log.get_level()
@@ -262,13 +263,6 @@ TIMING = re.compile(r" in \d+\.\d+s \(\d+\.\d+ KiB/s\)")
 # Lines only one of the programs prints, each with the reason; `known_differences`
 # checks that they still differ, so a fixed one is noticed and removed here.
 OPENOCD_ONLY = {
-    "Info : Unable to match requested speed 1000 kHz, using 950 kHz":
-        "ocdpy's init does not query the st-link driver's clock before connecting yet (command "
-        "layer, reported)",
-    "Info : clock speed 950 kHz": "as above",
-    "Info : clock speed 1000 kHz":
-        "ocdpy's init does not print the requested hla clock before opening the probe yet "
-        "(command layer, reported in /tmp/ocdpy-notes/debug-cmds-notes.md)",
     "Info : gdb port disabled":
         "ocdpy starts its servers (and says which are disabled) only after the command line's "
         "commands, not inside init (servers layer, reported)",

@@ -52,6 +52,7 @@ def test_with_the_firmware_loaded_pc_is_at_the_reset_handler(tmp_path) -> None:
         "'transport select <transport>'.",
         "Info : The selected transport took over low-level target control. The results might differ "
         "compared to plain JTAG/SWD",
+        "Info : clock speed 1000 kHz",
         "Info : STLINK V2J37S7 (API v2) VID:PID 0483:3748",
         "Info : Target voltage: 3.300000",
         "Info : [stm32f1x.cpu] Cortex-M3 r1p1 processor detected",
