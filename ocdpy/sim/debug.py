@@ -56,7 +56,9 @@ class CoreDebug:
         if self.regrdy:
             value |= S_REGRDY
         if chip.halt_visible():
-            value |= S_HALT
+            # Entering Debug state sets C_HALT (ARMv7-M C1.6.2), whatever the cause: a
+            # debugger writing back the value it read (C_MASKINTS added) stays halted.
+            value |= S_HALT | C_HALT
         elif chip.lockup:
             value |= S_LOCKUP
         if self.retire_sticky or chip.running_visible():

@@ -12,6 +12,8 @@ from .helpers import (
     AIRCR,
     C_DEBUGEN,
     C_HALT,
+    C_MASKINTS,
+    C_STEP,
     CFSR,
     DBGKEY,
     DEMCR,
@@ -160,6 +162,43 @@ def test_fpb_breakpoint_halts_even_on_code_that_already_ran(name: str, elf: str)
     probe.resume()
     chip.advance(0.005)
     assert not probe.halted()
+
+
+def test_dhcsr_reads_c_halt_in_debug_state_however_the_core_halted() -> None:
+    # ARMv7-M: entering Debug state sets C_HALT, so a debugger that writes back what it
+    # read (OpenOCD's cached DHCSR) keeps the core halted.
+    chip, probe = halted_blinky()
+    assert probe.read32(DHCSR) & (C_HALT | S_HALT) == C_HALT | S_HALT  # vector catch
+    probe.step()
+    assert probe.read32(DHCSR) & (C_HALT | S_HALT) == C_HALT | S_HALT  # after a step
+    probe.write32(DEMCR, 0)
+    probe.resume()
+    chip.advance(0.001)
+    assert probe.read32(DHCSR) & (C_HALT | S_HALT) == 0  # running
+
+
+def test_openocd_step_over_a_temporary_breakpoint_stops_at_the_next_instruction() -> None:
+    """cortex_m_step (ISR masking "auto"): FPB comparator at PC, run, wait for S_HALT,
+    then C_MASKINTS and C_STEP written on top of the DHCSR value read while waiting."""
+    chip, probe = halted_blinky()
+    pc = probe.reg(SEL_PC)
+    probe.write32(FP_CTRL, 3)
+    probe.write32(FP_COMP0, (pc & 0x1FFFFFFC) | (1 << 30 if pc & 2 == 0 else 2 << 30) | 1)
+    probe.resume()
+    for _ in range(10):
+        chip.advance(0.001)
+        cached = probe.read32(DHCSR)
+        if cached & S_HALT:
+            break
+    assert cached & S_HALT, "the armed comparator at PC did not halt the core"
+    probe.write32(FP_COMP0, 0)
+    cached = (cached & 0xFFFF) | DBGKEY | C_MASKINTS
+    probe.write32(DHCSR, cached)  # mask interrupts: C_HALT comes from the read value
+    assert probe.halted()
+    probe.write32(DHCSR, (cached & ~C_HALT) | C_STEP)
+    probe.write32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+    assert probe.halted()
+    assert probe.reg(SEL_PC) == pc + 2  # one instruction (push {r3, lr}), not main's loop
 
 
 def test_bkpt_instruction_halts_the_core_in_place() -> None:

@@ -123,3 +123,20 @@ def test_second_openocd_finds_the_probe_in_use() -> None:
             first.wait(timeout=20)
     assert second.returncode != 0
     assert "Error: the selected device is already used" in second.errors, second.output
+
+
+@pytest.mark.parametrize("driver", ["hla", "dap"])
+def test_f103_step_after_reset_halt_moves_one_instruction(driver: str) -> None:
+    # The DAP-level driver steps as cortex_m_step does: a temporary FPB breakpoint at PC,
+    # run, then C_MASKINTS and C_STEP on top of the DHCSR value it read; HLA uses STEPCORE.
+    image = (FIRMWARE / "blinky-f103.bin").read_bytes()
+    entry = int.from_bytes(image[4:8], "little") & ~1
+    with served("stm32f103c8", probe="stlink-v2-1") as (hw, port):
+        hw.chip.flash.write(0, image)
+        hw.chip.flash_changed(0x08000000, len(image))
+        hw.chip.power_on()
+        run = openocd(port, "stm32f103c8", ["init", "reset halt", "reg pc", "step", "reg pc", "shutdown"],
+                      driver=driver)
+    assert run.returncode == 0 and run.errors == [], run.output
+    assert _pcs(run.output) == [entry, entry + 2], run.output  # push {r3, lr} is 16 bits
+    assert "halted due to single-step" in run.output
