@@ -125,6 +125,10 @@ class Session:
         # The live target objects (a CortexM, ...) by target name, once an init step of
         # the debug layer made them from `config.targets`.
         self.runtime_targets: dict[str, object] = {}
+        # The registry polls every examined target before each command, as OpenOCD
+        # does; the target commands then use that poll's failures (last_poll_failures).
+        self.poll_before_commands = True
+        self.last_poll_failures: dict[str, object] = {}
         # `-s` dirs and add_script_search_dir, in the order given; searched first.
         self.user_search_dirs: list[str] = list(search_dirs or [])
         # OCDPY_NO_OPENOCD_SCRIPTS=1 keeps an installed OpenOCD tree out of the search,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ocdpy.commands.registry import CommandContext, CommandFailed, parse_number
 from ocdpy.errors import TargetConnectionError
-from ocdpy.target.live import Target, live_target, refresh
+from ocdpy.target.live import Target, live_target, poll_once, refresh
 
 
 def target_of(ctx: CommandContext) -> Target:
@@ -22,14 +22,16 @@ def target_of(ctx: CommandContext) -> Target:
     session = ctx.session
     # OpenOCD polls before every command; when the dispatcher does that already
     # (session.poll_before_commands), use its result instead of polling twice.
+    target = live_target(session, cfg.name)
     if getattr(session, "poll_before_commands", False):
         failed = getattr(session, "last_poll_failures", {}).get(cfg.name)
+        if target is not None and cfg.name in getattr(session, "last_poll_skipped", ()):
+            failed = poll_once(target)  # backing off after failures: this command needs it now
     else:
         failed = refresh(session).get(cfg.name)
     if isinstance(failed, TargetConnectionError):
         # the link to the core is lost: say that, not what the command then trips over
         raise CommandFailed(failed.message)
-    target = live_target(ctx.session, cfg.name)
     if target is None:
         if not ctx.session.initialized and not ctx.session.init_started:
             raise CommandFailed(f"target {cfg.name} is not available before `init`")

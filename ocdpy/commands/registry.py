@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from ocdpy import log
 from ocdpy.errors import CommandError, OcdError
+from ocdpy.target.live import refresh
 from ocdpy.tcl.errors import TclError
 
 if TYPE_CHECKING:
@@ -244,7 +245,12 @@ class Registry:
             self.session.show_usage(spec.name)
             raise TclError("")
         self.check_mode(spec)
-        ctx = CommandContext(self.session, spec.name, spec)
+        session = self.session
+        if getattr(session, "runtime_targets", None):
+            # OpenOCD runs its timer callbacks (the target poller) before every command
+            # it dispatches, so a halt since the last command is reported first.
+            refresh(session)
+        ctx = CommandContext(session, spec.name, spec)
         try:
             result = spec.handler(ctx, args)
         except CommandSyntaxError as e:

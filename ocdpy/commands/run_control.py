@@ -151,11 +151,8 @@ def process_reset(ctx: CommandContext, mode: str) -> None:
         session.background_polling = saved
     for target in list(session.runtime_targets.values()):
         if isinstance(target, live_mod.Target) and target.examined:
-            try:
-                target.poll()
-            except OcdError as e:
-                # e.g. firmware that cuts SWD once running: the next command reports it
-                log.debug(f"polling {target.name} after the reset failed: {e}")
+            # a failure (firmware that cuts SWD once running) is the next command's to report
+            live_mod.poll_once(target)
 
 
 # -- the arp_* commands of each target -------------------------------------------------------------

@@ -29,6 +29,8 @@ DEFAULT_HALT_TIMEOUT_MS = 5000
 ARMV7M_CACHE_SIZE = 59
 PMSK_INDEX = 19  # the hidden packed PRIMASK/BASEPRI/FAULTMASK/CONTROL word
 RESET_SETTLE_POLLS = 4
+# OpenOCD stops growing the backoff once it reaches 5 s of 100 ms poll periods.
+MAX_BACKOFF = 50
 
 
 class Target:
@@ -52,6 +54,9 @@ class Target:
         self.bp_ids: dict[int, int] = {}
         self.wp_ids: dict[int, int] = {}
         self._flash_target = None
+        # Commands to skip before the next poll after failed ones (OpenOCD's backoff).
+        self.backoff_times = 0
+        self.backoff_count = 0
         core.on_event = self._core_event
         events.listeners(session).append(self._session_event)
 
@@ -157,7 +162,9 @@ class Target:
 
     def poll(self) -> str:
         self.require_examined()
-        return str(self.core.poll().value)
+        state = str(self.core.poll().value)
+        self.backoff_times = 0
+        return state
 
     def halt(self) -> None:
         self.require_examined()
@@ -169,6 +176,7 @@ class Target:
 
         self.require_examined()
         self.core.wait_state(TargetState(state), timeout_ms)
+        self.backoff_times = 0
 
     def resume(self, address: int | None = None, handle_breakpoints: bool = True,
                debug_execution: bool = False) -> None:
@@ -224,6 +232,7 @@ class Target:
         """`$target arp_reset deassert HALT`: release the reset. The hla target then
         resumes the core itself when no halt was asked, with the resume events."""
         self.reset_halt = halt
+        self.backoff_times = 0  # a reset is the way to regain a lost core: poll it again at once
         self.core.deassert_reset()
         if not halt:
             self.settle_after_reset()
@@ -329,20 +338,43 @@ def refresh(session: Any) -> dict[str, OcdError]:
     """OpenOCD polls every examined target before it runs a command (its timer
     callbacks), so a halt that happened meanwhile is noticed and reported first. Not
     while a reset runs or after `poll off`. Returns the polls that failed, by target
-    name (the command decides whether that stops it)."""
+    name (the command decides whether that stops it).
+
+    A target whose poll failed is skipped for a growing number of commands (1, 3, 7,
+    ... up to 63, OpenOCD's backoff), so a lost link costs neither a reconnect attempt
+    nor its log line before every `echo`; `session.last_poll_skipped` names those
+    targets, and the target commands poll them themselves."""
     failed: dict[str, OcdError] = {}
+    skipped: set[str] = set()
     session.last_poll_failures = failed
+    session.last_poll_skipped = skipped
     if not getattr(session, "background_polling", True):
         return failed
     for target in list(getattr(session, "runtime_targets", {}).values()):
         if not isinstance(target, Target) or not target.examined or not target.print_halts:
             continue
-        try:
-            target.core.poll()
-        except OcdError as e:
-            log.debug(f"polling {target.name} failed: {e}")
-            failed[target.name] = e
+        if target.backoff_count < target.backoff_times:
+            target.backoff_count += 1
+            skipped.add(target.name)
+            continue
+        error = poll_once(target)
+        if error is not None:
+            failed[target.name] = error
     return failed
+
+
+def poll_once(target: Target) -> OcdError | None:
+    """Poll one target, keeping OpenOCD's backoff after failures; the error, if any."""
+    target.backoff_count = 0
+    try:
+        target.core.poll()
+    except OcdError as e:
+        log.debug(f"polling {target.name} failed: {e}")
+        if target.backoff_times < MAX_BACKOFF:
+            target.backoff_times = target.backoff_times * 2 + 1
+        return e
+    target.backoff_times = 0
+    return None
 
 
 def live_target(session: Any, name: str) -> Target | None:
