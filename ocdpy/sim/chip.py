@@ -7,8 +7,11 @@ and lets modeled time pass with `advance()`, during which the core executes.
 Time. `stats.clock.now` is the probe's modeled time. The core keeps its own
 `core_time`; `advance()` runs it in slices of at most 1 ms until it reaches the clock.
 Instructions cost one cycle each at the reset clock. A core stalled by the flash (BSY
-polling, bus stalls) may get ahead of the clock; a halt it reaches there only becomes
-visible to the debugger once the clock gets to that time.
+polling, bus stalls) until past the clock stops there, before the access that waits:
+it makes that access, and goes on, only once the clock has got there, so nothing it
+does after the wait is visible early. (An instruction with several accesses, STM or
+PUSH, cannot be stopped half-way: it finishes its wait inside the slice and may get
+ahead of the clock; a halt it reaches there becomes visible when the clock gets there.)
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from ocdpy.sim.core import (
     STOP_FAULT,
     STOP_FPB,
     STOP_WATCH,
+    CoreStalled,
     RunResult,
     SimCore,
 )
@@ -40,6 +44,9 @@ SLICE_SECONDS = 1e-3
 # spinning on an empty FIFO for the rest of a long slice.
 FLASH_SLICE = 256
 VREF_VOLTS = 3.3
+# A flash wait longer than this (erases, option bytes; programming is shorter on every
+# chip) that takes the core past the probe's clock ends the slice (see stall_until).
+LONG_WAIT = SLICE_SECONDS
 
 
 class SimChip(ChipLayout):
@@ -66,6 +73,7 @@ class SimChip(ChipLayout):
         self._ran_since_reset = 0.0
         self._running_core = False
         self._run_t0 = 0.0
+        self._run_target = math.inf  # a stall past this time ends the run
         self._stall = 0.0
         self._slice = FLASH_SLICE
         self._flash_activity = False
@@ -104,6 +112,7 @@ class SimChip(ChipLayout):
         self.debugger_attached = False
         self.core.set_breakpoints(set())
         self.core.set_watchpoints([])
+        self._abandon_wait()
         if self.powered:
             self._system_reset()
 
@@ -149,10 +158,17 @@ class SimChip(ChipLayout):
         if self._running_core:
             self._reset_request = kind
             self.core.request_stop()
-        elif kind == "system":
+            return
+        self._abandon_wait()
+        if kind == "system":
             self._system_reset()
         else:
             self._core_reset()
+
+    def _abandon_wait(self) -> None:
+        """Reset from outside the core: a flash wait it was in (core_time ahead of the
+        clock, see stall_until) ends, and it restarts at the probe's time."""
+        self.core_time = min(self.core_time, self.clock.now)
 
     def _update_flash_access(self) -> None:
         """Read protection with a debugger attached takes flash away from the core too."""
@@ -167,6 +183,7 @@ class SimChip(ChipLayout):
         if self.faults.nrst_open or not self.powered or asserted == self.in_reset:
             return
         if asserted:
+            self._abandon_wait()
             self.in_reset = True
             for device in self.resettable:
                 device.reset()
@@ -260,7 +277,7 @@ class SimChip(ChipLayout):
         while self._core_runs() and target - self.core_time > 0.5 / hz:
             count = min(self._slice, max(1, math.ceil((target - self.core_time) * hz - 1e-9)))
             self._flash_activity = False
-            self._run_slice(count)
+            self._run_slice(count, target)
             self._slice = FLASH_SLICE if self._flash_activity else min(2 * self._slice, slice_max)
         if not self._core_runs():
             if self.lockup and self.powered and not self.in_reset and not self.halted:
@@ -269,11 +286,12 @@ class SimChip(ChipLayout):
                 self._check_swd_disable()
             self.core_time = max(self.core_time, target)
 
-    def _run_slice(self, count: int) -> int:
+    def _run_slice(self, count: int, target: float = math.inf) -> int:
         hz = self.clock_hz
         if self._dirty_code is not None:
             self._flush_code()
         self._run_t0 = self.core_time
+        self._run_target = target
         self._stall = 0.0
         # Only the application can take the SWD pins; a debugger's loader in SRAM never does.
         from_boot_memory = not self._in_ram(self.core.pc)
@@ -356,6 +374,9 @@ class SimChip(ChipLayout):
             return
         self._halt(dfsr)
         self._halt_at = self.clock.now
+        # A core waiting on the flash (in the model, a polling loop taken in one step)
+        # has not made its access yet; it halts now and waits again when resumed.
+        self._abandon_wait()
 
     def debug_resume(self) -> None:
         self.halted = False
@@ -365,7 +386,7 @@ class SimChip(ChipLayout):
         """C_STEP with C_HALT clear: one instruction, then halt again."""
         self.halted = False
         self.core_time = max(self.core_time, self.clock.now)
-        self._run_slice(1)
+        self._run_slice(1)  # no target: a step completes, whatever it waits for
         if not self.halted and not self.lockup:
             self._halt(dbg.DFSR_HALTED)
         self._halt_at = self.clock.now
@@ -397,16 +418,29 @@ class SimChip(ChipLayout):
     def cpu_time(self) -> float:
         if self._running_core:
             return self._run_t0 + self._stall
-        return max(self.core_time, self.clock.now) if not self._core_runs() else self.core_time
+        if self._core_runs():
+            return min(self.core_time, self.clock.now)  # waiting on the flash: the clock's time
+        return max(self.core_time, self.clock.now)
 
     def access_time(self) -> float:
         """"Now" for the master doing the current access (core during a run, else probe)."""
         return self._run_t0 + self._stall if self._running_core else self.clock.now
 
     def stall_until(self, when: float) -> None:
+        """The current master waits until `when` (flash busy). A core that would wait
+        past the end of its run stops before the access instead (CoreStalled)."""
         if self._running_core:
             self._flash_activity = True
-            self._stall += max(0.0, when - (self._run_t0 + self._stall))
+            start = self._run_t0 + self._stall
+            if when <= start:
+                return
+            self._stall = when - self._run_t0
+            # A long wait (an erase) past the clock ends the slice. Short ones (programming)
+            # do not: a stopped run is charged whole (Unicorn cannot say how far it got),
+            # and stopping at every half-word would cost that each time; the core then
+            # gets ahead by at most one flash slice and its waits (about a millisecond).
+            if when > self._run_target and when - start > LONG_WAIT and self.core.stop_before_access():
+                raise CoreStalled
         elif when > self.clock.now:
             self.clock.advance(when - self.clock.now)
 

@@ -8,6 +8,12 @@ addresses, and register access by the DCRSR register selector.
 `run(count)` executes at most `count` instructions and says why it stopped. When a
 run stops early (breakpoint, fault, a device asking to stop) Unicorn cannot say how
 many instructions ran, so `executed` is None and the caller charges the whole slice.
+(Counting them with a block hook would cost a Python call per basic block: loaders
+ran up to twice as slow.)
+
+A device may also end a run *before* the access it is serving (`stop_before_access`,
+then raise `CoreStalled`): Unicorn undoes the instruction, which makes its access
+again when the run resumes. The chip uses it for a core waiting on the flash.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ STOP_FPB = "fpb"  # FPB comparator matched pc
 STOP_WATCH = "watch"  # DWT comparator matched a data access
 STOP_FAULT = "fault"  # an exception the core must take (see RunResult.fault)
 STOP_REQUEST = "request"  # a device asked the run to end (reset request, ...)
+STOP_STALL = "stall"  # a device ended the run before an access; the instruction is redone
 
 # Fault kinds, reported to the SCB fault status registers.
 FAULT_UNDEF = "undefinstr"
@@ -42,6 +49,18 @@ FAULT_NOCP = "nocp"
 FAULT_UNALIGNED = "unaligned"
 FAULT_DIVBYZERO = "divbyzero"
 FAULT_BUS_IMPRECISE = "impreciserr"
+
+
+class CoreStalled(Exception):
+    """Raised by a device serving a core access after `SimCore.stop_before_access`
+    agreed: the access must have no effect, it is made again when the run resumes."""
+
+
+def makes_several_accesses(halfword: int) -> bool:
+    """Whether the Thumb instruction starting with `halfword` may access memory more
+    than once (PUSH/POP, LDM/STM, LDRD/STRD and exclusives, VLDM/VSTM/VLDR/VSTR)."""
+    return ((halfword & 0xF600) == 0xB400 or (halfword & 0xF000) == 0xC000
+            or (halfword & 0xFE00) in (0xE800, 0xEC00))
 
 
 @dataclass
@@ -78,13 +97,14 @@ class SimCore:
         read32: Callable[[int], int],
         write32: Callable[[int, int], None],
     ) -> None:
-        from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc
+        from unicorn import UC_ARCH_ARM, UC_MODE_MCLASS, UC_MODE_THUMB, Uc, UcError
         from unicorn import arm_const as arm
         from unicorn import unicorn_const as ucc
 
         self.model = model
         self._arm = arm
         self._ucc = ucc
+        self._uc_error = UcError
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.ctl_set_cpu_model(getattr(arm, model.unicorn_cpu))
         self._read32 = read32  # CPU-side bus, for stacking and vector fetch
@@ -98,6 +118,7 @@ class SimCore:
         self._pending_fault: tuple[str, int | None] | None = None
         self._watch_hit: int | None = None
         self._in_run = False
+        self._in_access = False  # inside a device callback for a core access
         self._regs_by_sel = self._selector_table()
         u = self.uc
         u.hook_add(ucc.UC_HOOK_INTR, self._on_intr)
@@ -124,17 +145,27 @@ class SimCore:
         """Map a device window; `read(offset, size)` / `write(offset, size, value)`."""
 
         def on_read(uc: object, offset: int, size: int, _ud: object) -> int:
+            self._in_access = True
             try:
                 return read(offset, size)
             except BusFault as exc:
                 self._device_fault(exc.addr)
                 return 0
+            except CoreStalled:
+                return 0
+            finally:
+                self._in_access = False
 
         def on_write(uc: object, offset: int, size: int, value: int, _ud: object) -> None:
+            self._in_access = True
             try:
                 write(offset, size, value)
             except BusFault as exc:
                 self._device_fault(exc.addr)
+            except CoreStalled:
+                pass
+            finally:
+                self._in_access = False
 
         self.uc.mmio_map(base, size, on_read, None, on_write, None)
 
@@ -146,10 +177,15 @@ class SimCore:
         """
 
         def on_write(uc: object, access: int, addr: int, size: int, value: int, _ud: object) -> bool:
+            self._in_access = True
             try:
                 handler(addr, size, value & 0xFFFFFFFFFFFFFFFF)
             except BusFault as exc:
                 self._device_fault(exc.addr)
+            except CoreStalled:
+                pass
+            finally:
+                self._in_access = False
             return True
 
         self.uc.hook_add(self._ucc.UC_HOOK_MEM_WRITE_PROT, on_write, None, base, base + size - 1)
@@ -163,6 +199,27 @@ class SimCore:
         if self._in_run and self._stop is None:
             self._stop = RunResult(STOP_REQUEST, None)
             self.uc.emu_stop()
+
+    def stop_before_access(self) -> bool:
+        """Called by a device serving a core access: end the run with the current
+        instruction undone, so that it makes the access again when the run resumes.
+
+        Refused (False) outside a device callback, when the run is already ending, and
+        for instructions that may have made other accesses already (STM, PUSH, ...):
+        redoing those would repeat their effects.
+        """
+        if not (self._in_run and self._in_access) or self._stop is not None:
+            return False
+        pc = self.pc
+        try:
+            halfword = int.from_bytes(self.uc.mem_read(pc, 2), "little")
+        except self._uc_error:  # code not readable here: do not risk a redo
+            return False
+        if makes_several_accesses(halfword):
+            return False
+        self._stop = RunResult(STOP_STALL, None, fault_addr=pc)
+        self.uc.emu_stop()
+        return True
 
     def _device_fault(self, addr: int) -> None:
         # A device refused an access during a run (wrong flash key, ...): on silicon an

@@ -218,6 +218,9 @@ class H7Flash(FlashController):
     def _write_cr(self, bank: H7Bank, value: int, mask: int) -> None:
         if bank.keys.locked:
             return
+        if value & CR_START or (value & CR_FW and bank.buffer):
+            # wait before changing anything: a core stopped here makes this write again
+            self._wait_bank(bank)
         if value & CR_LOCK:
             bank.keys.lock()
             bank.cr = value & CR_WRITABLE
@@ -226,7 +229,6 @@ class H7Flash(FlashController):
         if value & CR_FW and bank.buffer:
             self._program_buffer(bank)
         if value & CR_START:
-            self._wait_bank(bank)
             self._erase(bank)
 
     def _psize(self, bank: H7Bank) -> int:
@@ -312,6 +314,10 @@ class H7Flash(FlashController):
         if any(first + i in bank.buffer for i in range(size)):
             bank.errors |= SR_STRBERR
             return old
+        if len(bank.buffer) + size == FLASH_WORD:
+            # this write completes a flash word: wait for the previous one first, before
+            # the buffer changes (a core stopped here makes this write again)
+            self._wait_bank(bank)
         bank.buffer_word = word
         for i, byte in enumerate(data):
             bank.buffer[first + i] = byte
@@ -322,9 +328,9 @@ class H7Flash(FlashController):
     def _program_buffer(self, bank: H7Bank) -> None:
         word = bank.buffer_word
         offset = word * FLASH_WORD
+        self._wait_bank(bank)
         data = bytes(bank.buffer.get(i, 0xFF) for i in range(FLASH_WORD))
         bank.buffer.clear()
-        self._wait_bank(bank)
         sector = (offset % BANK_SIZE) // SECTOR_SIZE
         if self.read_protected() or not bank.wpsn >> sector & 1:
             bank.errors |= SR_WRPERR

@@ -9,7 +9,7 @@ import pytest
 
 from ocdpy.sim.chips import create_chip
 
-from .helpers import DEMCR, SEL_PC, Probe, assemble
+from .helpers import DEMCR, FIRMWARE, SEL_PC, Probe, assemble
 
 F1_LOADER = """
     @ r0 flash register base, r1 source, r2 destination, r3 half-word count
@@ -161,3 +161,130 @@ def test_h7_loader_programs_flash_words(bank_base: int, regs: int) -> None:
     assert chip.flash_bytes(bank_base - 0x08000000, len(data)) == data
     assert struct.unpack("<I", probe.read(regs + 0x10, 4))[0] & 0x07EE0000 == 0
     assert 64 * 100e-6 <= seconds < 64 * 100e-6 * 1.1 + 0.001
+
+
+STATUS = 0x20002000
+
+F4_ERASE_THEN_REPORT = """
+    @ erase sector 1 (x32) from the core, wait as `how` says, then write 1 to the status word
+    ldr r0, =0x40023C00
+    ldr r4, =0x45670123
+    str r4, [r0, #4]
+    ldr r4, =0xCDEF89AB
+    str r4, [r0, #4]
+    ldr r4, =0x0001020A        @ STRT | PSIZE x32 | SNB 1 | SER
+    str r4, [r0, #0x10]
+{wait}
+    ldr r6, =0x20002000
+    movs r7, #1
+    str r7, [r6]
+    bkpt #0
+    .pool
+"""
+WAITS = {
+    # polling SR.BSY (the model takes the polling loop in one step)
+    "poll": "wait:\n    ldr r5, [r0, #0x0C]\n    tst r5, #0x10000\n    bne wait",
+    # writing CR while BSY is set stalls the bus until the erase ends (RM0090)
+    "bus-stall": "    movs r5, #0\n    str r5, [r0, #0x10]",
+}
+
+
+def _start_erase_loader(wait: str) -> tuple[object, Probe, float]:
+    chip = create_chip("stm32f407vg")
+    probe = Probe(chip)
+    probe.reset_halt()
+    probe.write32(DEMCR, 0)
+    probe.write32(STATUS, 0)
+    probe.write(LOADER_ADDR, assemble(F4_ERASE_THEN_REPORT.format(wait=WAITS[wait]), "cortex-m4"))
+    probe.set_reg(SEL_PC, LOADER_ADDR)
+    start = chip.stats.clock.now
+    probe.resume()
+    return chip, probe, start
+
+
+@pytest.mark.parametrize("wait", sorted(WAITS))
+def test_a_stalled_core_shows_its_stores_only_once_the_clock_gets_there(wait: str) -> None:
+    """A debugger polling a loader's status word must not see "done" before the erase
+    time has passed, and sees the loader halted as soon as it does."""
+    chip, probe, start = _start_erase_loader(wait)
+    while probe.read32(STATUS) == 0:
+        assert chip.stats.clock.now - start < 1.0, "the loader never reported"
+        chip.advance(0.001)
+    assert chip.stats.clock.now - start >= 0.250  # t_ERASE16KB at x32, DS8626
+    chip.advance(0.001)
+    assert probe.halted()
+    assert chip.flash_bytes(0x4000, 4) == b"\xff" * 4
+
+
+def test_a_halt_request_stops_a_core_waiting_on_the_flash_at_once() -> None:
+    chip, probe, start = _start_erase_loader("poll")
+    chip.advance(0.010)
+    probe.halt()
+    assert probe.halted()  # the polling loop halts at once, it is not a bus stall
+    pc = probe.reg(SEL_PC)
+    assert LOADER_ADDR <= pc < LOADER_ADDR + 0x40
+    assert probe.read32(STATUS) == 0
+    assert struct.unpack("<I", probe.read(0x40023C0C, 4))[0] & 0x10000  # still BSY
+    probe.resume()
+    while not probe.halted():
+        assert chip.stats.clock.now - start < 1.0, "the loader never finished"
+        chip.advance(0.001)
+    assert probe.read32(STATUS) == 1
+    assert chip.stats.clock.now - start >= 0.250
+
+
+@pytest.mark.parametrize("copy", [
+    # one word per instruction: the eighth store of a flash word waits for the previous one
+    "movs r6, #8\ncopy:\n    ldr r4, [r1], #4\n    str r4, [r2], #4\n    subs r6, #1\n    bne copy",
+    # eight words per instruction (a bus stall inside a multiple store)
+    "ldmia r1!, {r4-r11}\n    stmia r2!, {r4-r11}",
+])
+def test_h7_back_to_back_flash_words_without_polling(copy: str) -> None:
+    source = f"""
+        ldr r4, =0x45670123
+        str r4, [r0, #4]
+        ldr r4, =0xCDEF89AB
+        str r4, [r0, #4]
+        movs r4, #0x32             @ PG, PSIZE x64
+        str r4, [r0, #0x0C]
+    word:
+        {copy}
+        subs r3, #1
+        bne word
+    busy:
+        ldr r5, [r0, #0x10]
+        tst r5, #4                 @ QW
+        bne busy
+        mov r0, r5
+        bkpt #0
+        .pool
+    """
+    chip = create_chip("stm32h753xi")
+    probe = Probe(chip)
+    data = bytes((i * 29 + 3) & 0xFF for i in range(32 * 64))
+    probe.write(SOURCE, data)
+    seconds = run_loader(chip, probe, assemble(source, "cortex-m7"),
+                         {0: 0x52002000, 1: SOURCE, 2: 0x08000000, 3: 64})
+    assert chip.flash_bytes(0, len(data)) == data
+    assert struct.unpack("<I", probe.read(0x52002010, 4))[0] & 0x07EE0000 == 0  # no STRBERR/INCERR...
+    assert chip.stats.get("flash_programs") == 64
+    assert 64 * 100e-6 <= seconds < 64 * 100e-6 * 1.1 + 0.001
+
+
+def test_a_reset_ends_the_wait_of_a_core_stalled_on_an_erase() -> None:
+    # blinky in sector 0, the loader erases sector 1 and waits 250 ms for it
+    chip = create_chip("stm32f407vg")
+    image = (FIRMWARE / "blinky-f407.bin").read_bytes()
+    chip.flash.write(0, image)
+    chip.flash_changed(0x08000000, len(image))
+    chip.power_on()
+    probe = Probe(chip)
+    probe.reset_halt()
+    probe.write32(DEMCR, 0)
+    probe.write(LOADER_ADDR, assemble(F4_ERASE_THEN_REPORT.format(wait=WAITS["poll"]), "cortex-m4"))
+    probe.set_reg(SEL_PC, LOADER_ADDR)
+    probe.resume()
+    chip.advance(0.010)
+    probe.write32(0xE000ED0C, 0x05FA0004)  # SYSRESETREQ: the firmware starts again now
+    chip.advance(0.050)
+    assert chip.gpio_toggles("D", 12) >= 10  # not only once the abandoned erase would be over
