@@ -2,20 +2,30 @@
  * layout), for Cortex-M0/M0+ cores: one byte at a time.
  *
  * In:   r0 = block: +0 number of ranges n, +4 address of 1 KiB of RAM for the table
- *       (filled here, as in crc32_v7m.S), +8 n ranges of two words (address,
- *       length), then n result words and a status word (0).
- * Out:  result[i] = the CRC of range i, then status = 1; BKPT. r0 is used as scratch.
- * Keeps r1-r7 (saved on the stack sp points to: 32 bytes with the result pointer).
+ *       (filled here, as in crc32_v7m.S), +8 top of the routine's own stack, +12 and
+ *       +16 scratch (frame.inc), +20 n ranges of two words (address, length), then n
+ *       result words and a status word (0).
+ * Out:  result[i] = the CRC of range i, then status = 1; BKPT.
+ * Keeps every register but pc, and the APSR flags (frame.inc; 40 bytes of its own
+ * stack with the result pointer).
  */
 	.syntax unified
 	.cpu	cortex-m0
 	.thumb
+	.include "frame.inc"
+	.equ	B_STACK, 8
+	.equ	B_SCRATCH, 12
+	.equ	B_CALLER_SP, 16
+	.equ	B_RANGES, 20
 
 	.text
 	.global	_start
 	.thumb_func
 _start:
-	push	{r1-r7}
+	enter_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
+	push	{r0-r7}
+	mrs	r1, APSR
+	push	{r1}
 	ldr	r2, [r0, #4]
 	ldr	r3, =0x04C11DB7
 	movs	r4, #0
@@ -36,7 +46,7 @@ table_nox:
 	beq	table_entry
 	ldr	r1, [r0, #0]		/* ranges left */
 	movs	r7, r0
-	adds	r7, #8			/* next range */
+	adds	r7, #B_RANGES		/* next range */
 	lsls	r3, r1, #3
 	adds	r3, r3, r7
 	push	{r3}			/* next result, kept on the stack: no register left */
@@ -71,7 +81,10 @@ finished:				/* the status word after the results */
 	pop	{r3}
 	movs	r1, #1
 	str	r1, [r3]
-	pop	{r1-r7}
+	pop	{r1}
+	msr	APSR_nzcvq, r1
+	pop	{r0-r7}
+	leave_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
 	bkpt	#0
 
 	.pool

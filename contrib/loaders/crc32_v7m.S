@@ -7,11 +7,13 @@
  *
  * In:   r0 = block: +0 number of ranges n, +4 address of 1 KiB of RAM for the table
  *       (the routine fills it: table[i] = the CRC register after feeding byte i into
- *       zero; building it costs fewer cycles than sending 1 KiB over SWD), +8 n
- *       ranges of two words (address, length), then n result words and a status
- *       word (0): the host reads back only those.
+ *       zero; building it costs fewer cycles than sending 1 KiB over SWD), +8 top of
+ *       the routine's own stack, +12 and +16 scratch (frame.inc), +20 n ranges of two
+ *       words (address, length), then n result words and a status word (0): the host
+ *       reads back only those.
  * Out:  result[i] = the CRC of range i, then status = 1; BKPT.
- * Keeps r1-r12 (r1-r9 and r12 saved on the stack sp points to: 40 bytes).
+ * Keeps every register but r0 and pc, and the APSR flags (frame.inc; 44 bytes of
+ * its own stack).
  *
  * Bytes before the first word boundary and after the last one go one at a time; the
  * words between are loaded whole and their four bytes fed in memory order.
@@ -19,12 +21,20 @@
 	.syntax unified
 	.cpu	cortex-m3
 	.thumb
+	.include "frame.inc"
+	.equ	B_STACK, 8
+	.equ	B_SCRATCH, 12
+	.equ	B_CALLER_SP, 16
+	.equ	B_RANGES, 20
 
 	.text
 	.global	_start
 	.thumb_func
 _start:
+	enter_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
 	push	{r1-r9, r12}
+	mrs	r1, APSR
+	push	{r1}
 	ldr	r2, [r0, #4]		/* the table */
 	ldr	r3, =0x04C11DB7
 	movs	r4, #0
@@ -43,7 +53,7 @@ table_bit:
 	bne	table_entry
 
 	ldr	r1, [r0, #0]		/* ranges left */
-	add	r7, r0, #8		/* next range */
+	add	r7, r0, #B_RANGES	/* next range */
 	add	r8, r7, r1, lsl #3	/* next result */
 next_range:
 	cmp	r1, #0
@@ -99,7 +109,10 @@ range_done:
 finished:				/* r8 = the status word after the results */
 	movs	r1, #1
 	str	r1, [r8]
+	pop	{r1}
+	msr	APSR_nzcvq, r1
 	pop	{r1-r9, r12}
+	leave_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
 	bkpt	#0
 
 	.pool

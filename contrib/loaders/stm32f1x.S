@@ -1,6 +1,6 @@
-/* ocdpy flash loader for the STM32F0/F1/F3 flash controller (FPEC): for each step,
- * erase a page (or the whole bank), then program the half-words that follow from a
- * ring buffer.
+/* ocdpy flash loader for the STM32F0/F1/F3 flash controller (FPEC): the checks
+ * (checks.inc), then for each step erase a page (or the whole bank) and program the
+ * half-words that follow from a ring buffer.
  *
  * ARMv6-M Thumb only, so it also runs on the Cortex-M0 of the F0 parts.
  *
@@ -9,8 +9,8 @@
  *       are page addresses, 0 for none, 0xFFFFFFFF for a mass erase; step byte
  *       counts are even.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the flash is locked again; BKPT.
- * Keeps r1-r7 (saved on the stack sp points to: 28 bytes), so the host only has
- * r0, sp, pc and xPSR to put back afterwards.
+ * Keeps every register but r0 and pc, and the APSR flags (frame.inc; 36 bytes of
+ * its own stack).
  *
  * Speed: data is taken from the ring in batches of up to 256 bytes (rp is written
  * back after each), and inside a batch the next half-word is fetched before waiting
@@ -21,6 +21,8 @@
 	.cpu	cortex-m0
 	.thumb
 	.include "params.inc"
+	.include "frame.inc"
+	.include "checks.inc"
 
 	.equ	KEYR,	0x04
 	.equ	SR,	0x0C
@@ -40,7 +42,12 @@
 	.global	_start
 	.thumb_func
 _start:
+	enter_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
 	push	{r1-r7}
+	mov	r1, r8
+	mrs	r2, APSR
+	push	{r1, r2}
+	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]
 	movs	r2, #CR_LOCK
@@ -74,6 +81,9 @@ next_step:
 	ldr	r5, [r3, #8]		/* bytes to program */
 	adds	r3, #12
 	str	r3, [r0, #P_STEPS]
+	mov	r8, r1			/* rp, while r1 serves the condition */
+	step_condition r6, r5, step_skipped, r1, r2, r3
+	mov	r1, r8
 	cmp	r6, #0
 	beq	program
 	adds	r2, r6, #1		/* 0xFFFFFFFF: mass erase */
@@ -155,6 +165,10 @@ prog_last:
 	str	r2, [r7, #CR]
 	b	next_step
 
+step_skipped:
+	mov	r1, r8
+	b	next_step
+
 done:
 	movs	r2, #ST_DONE
 	str	r2, [r0, #P_STATUS]
@@ -177,7 +191,11 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]
+	pop	{r1, r2}
+	mov	r8, r1
+	msr	APSR_nzcvq, r2
 	pop	{r1-r7}
+	leave_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
 	bkpt	#0
 
 	.pool

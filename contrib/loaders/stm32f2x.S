@@ -1,7 +1,7 @@
-/* ocdpy flash loader for the STM32F2/F4/F7 flash interface: for each step, erase a
- * sector (or the whole flash), then program the data that follows from a ring
- * buffer with the parallelism the host chose (x32 words at 2.7-3.6 V, x16
- * half-words, or x8 bytes).
+/* ocdpy flash loader for the STM32F2/F4/F7 flash interface: the checks (checks.inc),
+ * then for each step erase a sector (or the whole flash) and program the data that
+ * follows from a ring buffer with the parallelism the host chose (x32 words at
+ * 2.7-3.6 V, x16 half-words, or x8 bytes).
  *
  * Thumb-2 (Cortex-M3/M4/M7).
  *
@@ -11,12 +11,15 @@
  *       MER (| MER1) for a mass erase, 0 for none. Step byte counts are multiples
  *       of the unit.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the flash is locked again; BKPT.
- * Keeps r1-r10 (saved on the stack sp points to: 40 bytes).
+ * Keeps every register but r0 and pc, and the APSR flags (frame.inc; 48 bytes of
+ * its own stack).
  */
 	.syntax unified
 	.cpu	cortex-m3
 	.thumb
 	.include "params.inc"
+	.include "frame.inc"
+	.include "checks.inc"
 
 	.equ	KEYR,	0x04
 	.equ	SR,	0x0C
@@ -78,7 +81,11 @@ next\@:
 	.global	_start
 	.thumb_func
 _start:
-	push	{r1-r10}
+	enter_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
+	push	{r1-r11}
+	mrs	r1, APSR
+	push	{r1}
+	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r8, [r0, #P_CR]
 	ldr	r1, [r7, #CR]
@@ -109,6 +116,7 @@ next_step:
 	ldr	r6, [r9], #4		/* erase entry */
 	ldr	r4, [r9], #4		/* where to program */
 	ldr	r5, [r9], #4		/* bytes to program */
+	step_condition r6, r5, next_step, r2, r3, r11
 	cbz	r6, program
 	orr	r2, r6, r8
 	str	r2, [r7, #CR]
@@ -165,7 +173,10 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	mov	r1, #CR_LOCK
 	str	r1, [r7, #CR]
-	pop	{r1-r10}
+	pop	{r1}
+	msr	APSR_nzcvq, r1
+	pop	{r1-r11}
+	leave_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
 	bkpt	#0
 
 	.pool

@@ -1,6 +1,6 @@
-/* ocdpy flash loader for the STM32H7 embedded flash (one bank per run): for each
- * step, erase a sector (or the whole bank), then program the 256-bit flash words
- * that follow from a ring buffer.
+/* ocdpy flash loader for the STM32H7 embedded flash (one bank per run): the checks
+ * (checks.inc), then for each step erase a sector (or the whole bank) and program
+ * the 256-bit flash words that follow from a ring buffer.
  *
  * Thumb-2 (Cortex-M7).
  *
@@ -10,7 +10,8 @@
  *       SER | SNB << 8 for a sector, BER for the whole bank, 0 for none. Step byte
  *       counts are multiples of 32; ring start and end are 32-byte aligned.
  * Out:  P_STATUS, and on failure P_ADDR / P_SR; the bank is locked again; BKPT.
- * Keeps r1-r12 and lr (saved on the stack sp points to: 52 bytes).
+ * Keeps every register but r0 and pc, and the APSR flags (frame.inc; 56 bytes of
+ * its own stack).
  *
  * Eight word stores fill the bank's write buffer, which starts programming; the next
  * flash word is fetched from the ring while the previous one programs.
@@ -19,6 +20,8 @@
 	.cpu	cortex-m7
 	.thumb
 	.include "params.inc"
+	.include "frame.inc"
+	.include "checks.inc"
 
 	.equ	KEYR,	0x04
 	.equ	CR,	0x0C
@@ -51,7 +54,11 @@ wait\@:
 	.global	_start
 	.thumb_func
 _start:
+	enter_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
 	push	{r1-r12, lr}
+	mrs	r1, APSR
+	push	{r1}
+	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]
 	tst	r1, #CR_LOCK
@@ -83,6 +90,7 @@ next_step:				/* step pointer and count live in the block */
 	ldr	r11, [r3], #4		/* where to program */
 	ldr	r12, [r3], #4		/* bytes to program */
 	str	r3, [r0, #P_STEPS]
+	step_condition r6, r12, next_step, r2, r3, r4
 	ldr	r8, [r0, #P_CR]
 	cbz	r6, program
 	orr	r2, r6, r8
@@ -140,7 +148,10 @@ fail:					/* r1 = SR, r2 = status, r6 = address */
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]
+	pop	{r1}
+	msr	APSR_nzcvq, r1
 	pop	{r1-r12, lr}
+	leave_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
 	bkpt	#0
 
 	.pool

@@ -4,16 +4,21 @@
 `verify_image` and GDB's `qCRC` use; `ocdpy.flash.image.openocd_crc32` on the host)
 of each range, computed by a small routine in the work area (contrib/loaders/
 crc32_v7m.S, or crc32_v6m.S on Cortex-M0) in one run for the whole list. The routine
-builds its 1 KiB table itself; the work area holds code, stack, the range list and
-then the table. Reading
+builds its 1 KiB table itself; the work area holds code, the block (range list,
+results), the table and the routine's own stack. Reading
 flash back over SWD costs about 1 ms per KiB on a full-speed probe; the routine reads
 it at core speed, so skipping unchanged sectors and verifying cost little.
 
 Without a work area big enough, the ranges are read back and summed on the host.
+
+`sector_hash(data)` is the hash the programming loaders compute in their check pass
+(contrib/loaders/checks.inc): faster on the core than CRC-32, used only to tell
+whether a sector already holds what it must.
 """
 
 from __future__ import annotations
 
+import struct
 import time
 
 from ocdpy import log
@@ -32,8 +37,33 @@ SLOWEST_HZ = 4_000_000
 READBACK_CHUNK = 16 * 1024
 
 
+HASH_MUL = 0x9E3779B1
+HASH_ROT = 15
+BLOCK_HEADER = 20  # n, table, stack top, two scratch words (contrib/loaders/frame.inc)
+
+
 def host_crc(data: bytes) -> int:
     return openocd_crc32(data)
+
+
+def sector_hash(data: bytes) -> int:
+    """The loaders' sector hash (contrib/loaders/checks.inc): h = 0xffffffff, then per
+    little-endian word h = ror32(h ^ w, 15) * 0x9e3779b1. `data` is a multiple of 8 bytes."""
+    h = 0xFFFFFFFF
+    low = 32 - HASH_ROT
+    mask = 0xFFFFFFFF
+    for (w,) in struct.iter_unpack("<I", data):
+        x = h ^ w
+        h = (((x >> HASH_ROT) | (x << low)) & mask) * HASH_MUL & mask
+    return h
+
+
+def and_of_words(data: bytes) -> int:
+    """The AND of the little-endian words of `data`, as the check pass reports it."""
+    value = 0xFFFFFFFF
+    for (w,) in struct.iter_unpack("<I", data):
+        value &= w
+    return value
 
 
 def crc_ranges(target: FlashTarget, ranges: list[tuple[int, int]], allow_readback: bool = True) -> list[int]:
@@ -50,8 +80,8 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
     v6 = is_armv6m(target)
     code = loader_code.CRC32_V6M if v6 else loader_code.CRC32_V7M
     code_size = (len(code) + 7) & ~7
-    block_size = 8 + 8 * len(ranges) + 4 * len(ranges) + 4
-    need = code_size + STACK + block_size + TABLE_SIZE
+    block_size = BLOCK_HEADER + 8 * len(ranges) + 4 * len(ranges) + 4
+    need = code_size + block_size + TABLE_SIZE + STACK
     base = target.alloc_work_area(need) if target.work_area_free() >= need else None
     if base is None:
         if not allow_readback:
@@ -59,17 +89,17 @@ def _crc_batch(target: FlashTarget, ranges: list[tuple[int, int]], allow_readbac
         log.debug(f"checksum: no {need}-byte work area, reading {len(ranges)} range(s) back")
         return [_readback_crc(target, a, n) for a, n in ranges]
     try:
-        block = base + code_size + STACK
+        block = base + code_size
         table = block + block_size
-        results = block + 8 + 8 * len(ranges)
-        words = [len(ranges), table]
+        results = block + BLOCK_HEADER + 8 * len(ranges)
+        words = [len(ranges), table, table + TABLE_SIZE + STACK, 0, 0]
         for address, length in ranges:
             words += [address, length]
         words += [0] * (len(ranges) + 1)
-        payload = code.ljust(code_size + STACK, b"\0") + b"".join(
+        payload = code.ljust(code_size, b"\0") + b"".join(
             (w & 0xFFFFFFFF).to_bytes(4, "little") for w in words)
         target.write_memory(base, payload)
-        start_routine(target, base, {"r0": block, "sp": block})
+        start_routine(target, base, {"r0": block})
         total = sum(n for _, n in ranges)
         budget = 1.0 + 3.0 * total * CYCLES_PER_BYTE["v6m" if v6 else "v7m"] / SLOWEST_HZ
         started, wall = target.now(), time.monotonic()

@@ -1,13 +1,24 @@
-"""Running a programming loader: upload, parameter block, ring-buffer streaming.
+"""Running a programming loader: upload, parameter block, checks, ring-buffer streaming.
 
 The loaders (contrib/loaders/*.S, bytes in ocdpy.flash.loader_code) all take r0 = a
-parameter block laid out as contrib/loaders/params.inc says. The work area holds, in
-order: the code, the parameter block, the step list and the ring. A step is an erase
-entry (0 for none), an address and the number of bytes to program there; with one
-step per sector the loader erases a sector, programs it, erases the next... The code, the
-parameters and the steps go in one memory write, the loader starts at once, and the
-host fills the ring and keeps it topped up while the loader erases and programs, so
-USB/SWD transfers overlap flash operations.
+parameter block laid out as contrib/loaders/params.inc says. One upload and one start
+do everything:
+
+1. Checks (optional): the loader hashes the sectors the host lists and looks whether
+   other ranges are blank (contrib/loaders/checks.inc), at core speed.
+2. Steps: an erase entry (0 for none), an address and the number of bytes to program
+   there, one step (or a few) per sector. With checks, the steps are made for the
+   worst case (every touched sector erased and programmed) and each names its
+   sector's check result: the loader skips a sector that already holds what the host
+   expects (`ProgramJob.expect`) and programs a blank one without erasing it. The
+   host reads the results while the first erase runs, works out the same decisions
+   and streams only the data of the sectors that are programmed.
+   When a mass erase might be better (`ProgramJob.wait`: the image covers the bank,
+   or the rest of the bank is looked at and found blank) the loader waits instead for
+   the steps `ProgramJob.planner` makes of the results, written in one memory write
+   that ends with the GO word it polls.
+3. The host fills the ring and keeps it topped up while the loader erases and
+   programs, so USB/SWD transfers overlap flash operations.
 
 A loader that reports a flash error raises `LoaderError` with the failing address and
 the decoded status register; one that stops making progress or halts without
@@ -16,6 +27,7 @@ reporting (a fault) is halted and reported with the core state and what to try.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +37,20 @@ from ocdpy.errors import FlashError
 from ocdpy.flash.target_api import CoreState, FlashTarget, start_routine, wait_for_halt
 
 PARAM_WP, PARAM_RP, PARAM_STATUS, PARAM_ADDR, PARAM_SR = 0, 4, 8, 12, 16
-PARAM_REGS, PARAM_BUF, PARAM_END, PARAM_DEST, PARAM_COUNT = 20, 24, 28, 32, 36
-PARAM_STEPS, PARAM_NSTEPS, PARAM_CR = 40, 44, 48
-PARAM_SIZE = 52
+PARAM_REGS, PARAM_BUF, PARAM_END = 20, 24, 28
+PARAM_STACK, PARAM_SCRATCH, PARAM_CALLER_SP = 32, 36, 40
+PARAM_STEPS, PARAM_NSTEPS, PARAM_CR = 44, 48, 52
+PARAM_CHECKS, PARAM_NCHECKS, PARAM_RESULTS, PARAM_FLAG, PARAM_GO = 56, 60, 64, 68, 72
+PARAM_WAIT, PARAM_EXPECT, PARAM_FOUND = 76, 80, 84
+PARAM_SIZE = 88
+UNIT_SHIFT = 20  # a step's byte count carries 1 + its sector's check unit from this bit
+MAX_STEP_BYTES = (1 << UNIT_SHIFT) - 1
 ST_RUNNING, ST_DONE, ST_ERASE, ST_PROGRAM, ST_LOCKED = 0, 1, 2, 3, 4
+CHECK_HASH, CHECK_BLANK = 0, 1
+CHECK_SIZE = 16  # bytes per check run: address, size, count, kind
+STEP_SIZE = 12
 
-STACK = 64  # below the parameter block; the routines save their registers there
+STACK = 64  # the routine's own stack, after the ring (it saves the caller's registers there)
 MIN_RING = 512
 MAX_RING = 64 * 1024
 # Ring top-ups start small, so the loader gets data as soon as possible, and grow with
@@ -38,6 +58,13 @@ MAX_RING = 64 * 1024
 # overhead. Nothing smaller than CHUNK_MIN is sent while more is to come.
 CHUNK_MIN = 256
 HEAD = 20  # wp, rp, status, address, status register: what each poll reads
+# Results up to this size are read with every poll of the check flag; bigger ones once,
+# after the flag is up (each SWD word costs about 50 us at 1 MHz).
+RESULTS_WITH_FLAG = 64
+# Instructions per 8 bytes of the check loops (checks.inc), and the slowest core clock
+# a run may meet, for the check pass's timeout only.
+CHECK_CYCLES_PER_8 = 11
+SLOWEST_HZ = 4_000_000
 
 
 class NoWorkAreaError(FlashError):
@@ -57,9 +84,43 @@ class LoaderError(FlashError):
 
 
 @dataclass
+class CheckRun:
+    """`count` units of `size` bytes from `address` to hash, or (blank=True) one range
+    of `size` bytes to look at for anything but all ones (count 1)."""
+
+    address: int
+    size: int
+    count: int = 1
+    blank: bool = False
+
+    def results(self) -> int:
+        return 1 if self.blank else 2 * self.count
+
+
+@dataclass
+class CheckResults:
+    """What the check pass found: (sector hash, AND of the words) per hashed unit, in
+    the order of the runs, and the AND of each blank range up to and including the
+    first one that is not blank (later ones were not looked at)."""
+
+    units: list[tuple[int, int]]
+    blank_ranges: list[int]
+
+    def all_blank(self, runs: int) -> bool:
+        """True if all `runs` blank ranges were found blank."""
+        return len(self.blank_ranges) >= runs and all(v == 0xFFFFFFFF for v in self.blank_ranges[:runs])
+
+
+@dataclass
 class ProgramJob:
     """One loader run: `steps` of (erase entry or 0, flash address, bytes to program
-    there); `data` is what the steps program, concatenated in step order."""
+    there); `data` is what the steps program, concatenated in step order.
+
+    With `checks`, the steps are the worst case and `step_units[i]` names the check
+    unit (index among the hashed units) of step i's sector, or None; `expect[u]` is
+    the hash unit u must have to be left alone. `planner(results)` is called once the
+    check results are in; when the loader waits for a plan (`wait`, and the blank
+    ranges all blank) its job (steps, data, erase_seconds) is what runs."""
 
     regs_base: int
     data: bytes
@@ -68,9 +129,36 @@ class ProgramJob:
     extra_cr: int = 0
     erase_seconds: list[float] = field(default_factory=list)  # expected, per step
     unit_seconds: float = 0.0  # expected time to program one unit
+    checks: list[CheckRun] = field(default_factory=list)
+    step_units: list[int | None] = field(default_factory=list)
+    expect: list[int] = field(default_factory=list)
+    wait: bool = False
+    planner: Callable[[CheckResults], ProgramJob] | None = None
+    core_hz: float = 0.0  # the core clock to expect (for the first look at the checks)
 
     def total_erase_seconds(self) -> float:
         return sum(self.erase_seconds)
+
+    def after_checks(self, results: CheckResults) -> ProgramJob:
+        """The job the loader carries out once it has checked (see checks.inc): steps
+        of unchanged sectors left out, erases of blank ones dropped."""
+        steps, chunks, erase_seconds = [], [], []
+        pos = 0
+        for i, (entry, address, count) in enumerate(self.steps):
+            piece = self.data[pos:pos + count]
+            pos += count
+            unit = self.step_units[i] if i < len(self.step_units) else None
+            if unit is not None:
+                digest, ones = results.units[unit]
+                if digest == self.expect[unit]:
+                    continue
+                if ones == 0xFFFFFFFF:
+                    entry = 0
+            steps.append((entry, address, count))
+            chunks.append(piece)
+            erase_seconds.append(self.erase_seconds[i] if entry else 0.0)
+        return ProgramJob(self.regs_base, b"".join(chunks), self.unit, steps, self.extra_cr,
+                          erase_seconds, self.unit_seconds)
 
 
 @dataclass
@@ -88,58 +176,173 @@ def _words(*values: int) -> bytes:
     return b"".join((v & 0xFFFFFFFF).to_bytes(4, "little") for v in values)
 
 
-def _layout(target: FlashTarget, code: bytes, job: ProgramJob) -> tuple[int, int, int]:
-    """Allocate the work area: (base, ring start, ring size) or NoWorkAreaError."""
-    code_size = (len(code) + 7) & ~7
-    fixed = code_size + STACK + PARAM_SIZE + 12 * len(job.steps)
-    fixed = (fixed + job.unit - 1) // job.unit * job.unit if job.unit > 4 else (fixed + 3) & ~3
-    want = max(MIN_RING, min(MAX_RING, len(job.data) + job.unit))
-    want = (want + job.unit - 1) // job.unit * job.unit
+def _align(value: int, unit: int) -> int:
+    return (value + unit - 1) // unit * unit
+
+
+@dataclass
+class _Layout:
+    base: int
+    params: int
+    checks: int  # the check runs, then the expected hashes
+    expect: int
+    steps: int  # the steps given with the code
+    flag: int  # the word the loader sets after the checks; results follow it
+    plan: int  # the area the host's own steps end in, right before GO
+    go: int
+    ring_start: int
+    ring_size: int
+    stack_top: int
+
+    @property
+    def results(self) -> int:
+        return self.flag + 4
+
+
+def _layout(target: FlashTarget, code: bytes, job: ProgramJob) -> _Layout:
+    """Allocate the work area: code | parameters | check runs | expected hashes |
+    steps | flag | results | room for the host's steps | GO | ring | stack. What the
+    loader reads first is one contiguous upload. NoWorkAreaError if it cannot hold a
+    useful ring."""
+    code_size = _align(len(code), 8)
+    nresults = sum(c.results() for c in job.checks)
+    plan_steps = len(job.steps) + 1 if job.wait else 0  # + 1: a mass erase
+    fixed = (code_size + PARAM_SIZE + CHECK_SIZE * len(job.checks) + 4 * len(job.expect)
+             + STEP_SIZE * len(job.steps) + 4 + 4 * nresults + STEP_SIZE * plan_steps + 4)
+    fixed = _align(fixed, max(job.unit, 4))
+    data_size = len(job.data)
+    want = _align(max(MIN_RING, min(MAX_RING, data_size + job.unit)), job.unit)
     available = target.work_area_free()
-    ring = min(want, (available - fixed - job.unit) // job.unit * job.unit)
-    if ring < max(MIN_RING, 2 * job.unit) and ring < len(job.data) + job.unit:
+    ring = min(want, (available - fixed - job.unit - STACK) // job.unit * job.unit)
+    if ring < max(MIN_RING, 2 * job.unit) and ring < data_size + job.unit:
         raise NoWorkAreaError(f"work area too small for the flash loader ({available} bytes free, "
-                              f"{fixed + max(MIN_RING, 2 * job.unit)} needed)")
+                              f"{fixed + STACK + max(MIN_RING, 2 * job.unit)} needed)")
     for size in (ring, MIN_RING):
-        total = fixed + size + job.unit  # slack to align the ring
+        total = fixed + size + job.unit + STACK  # slack to align the ring
         base = target.alloc_work_area(total)
-        if base is not None:
-            ring_start = base + fixed
-            if job.unit > 4:
-                ring_start = (ring_start + job.unit - 1) // job.unit * job.unit
-            return base, ring_start, size
+        if base is None:
+            continue
+        params = base + code_size
+        checks = params + PARAM_SIZE
+        expect = checks + CHECK_SIZE * len(job.checks)
+        steps = expect + 4 * len(job.expect)
+        flag = steps + STEP_SIZE * len(job.steps)
+        plan = flag + 4 + 4 * nresults
+        go = plan + STEP_SIZE * plan_steps
+        ring_start = _align(base + fixed, max(job.unit, 4))
+        stack_top = (ring_start + size + STACK) & ~7
+        return _Layout(base, params, checks, expect, steps, flag, plan, go, ring_start, size, stack_top)
     raise NoWorkAreaError("no work area could be allocated for the flash loader")
 
 
 def run_program_job(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext) -> None:
-    """Run one erase+program job through `code` (see module docstring)."""
+    """Run one checks+erase+program job through `code` (see module docstring)."""
+    _check_job(job)
+    if any(n > MAX_STEP_BYTES for _, _, n in job.steps):
+        raise FlashError(f"internal: a loader step programs at most {MAX_STEP_BYTES} bytes")
+    layout = _layout(target, code, job)
+    try:
+        _run(target, code, job, ctx, layout)
+    finally:
+        target.free_work_area(layout.base)
+
+
+def _check_job(job: ProgramJob) -> None:
     if len(job.data) % job.unit or sum(n for _, _, n in job.steps) != len(job.data):
         raise FlashError(f"internal: {len(job.data)} bytes do not match the steps or the "
                          f"{job.unit}-byte unit")
-    base, ring_start, ring_size = _layout(target, code, job)
-    try:
-        _run(target, code, job, ctx, base, ring_start, ring_size)
-    finally:
-        target.free_work_area(base)
 
 
-def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
-         base: int, ring_start: int, ring_size: int) -> None:
-    code_size = (len(code) + 7) & ~7
-    params = base + code_size + STACK
-    steps = params + PARAM_SIZE
+def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext, lay: _Layout) -> None:
+    code_size = _align(len(code), 8)
+    ring_start, ring_end = lay.ring_start, lay.ring_start + lay.ring_size
+    block = bytearray(code.ljust(code_size, b"\0"))
+    block += _words(ring_start, ring_start, ST_RUNNING, 0, 0, job.regs_base, ring_start, ring_end,
+                    lay.stack_top, 0, 0, lay.steps, len(job.steps), job.extra_cr,
+                    lay.checks, len(job.checks), lay.results, lay.flag, lay.go,
+                    1 if job.wait else 0, lay.expect, lay.results)
+    for c in job.checks:
+        block += _words(c.address, c.size, c.count, CHECK_BLANK if c.blank else CHECK_HASH)
+    block += _words(*job.expect)
+    for i, (entry, address, count) in enumerate(job.steps):
+        unit = job.step_units[i] if i < len(job.step_units) else None
+        block += _words(entry, address, count | (0 if unit is None else (unit + 1) << UNIT_SHIFT))
+    block += _words(0)  # the flag
+    target.write_memory(lay.base, bytes(block))
+    start_routine(target, lay.base, {"r0": lay.params})
+    if job.checks or job.wait:
+        results = _await_checks(target, job, ctx, lay)
+        plan = job.planner(results) if job.planner else None
+        blanks = sum(1 for c in job.checks if c.blank)
+        if job.wait and results.all_blank(blanks):
+            if plan is None:
+                target.stop_algorithm()
+                raise FlashError("internal: the loader waits for a plan and there is none")
+            _check_job(plan)
+            if len(plan.steps) > len(job.steps) + 1:
+                target.stop_algorithm()
+                raise FlashError(f"internal: the plan has {len(plan.steps)} steps, room for "
+                                 f"{len(job.steps) + 1}")
+            first = lay.go - STEP_SIZE * len(plan.steps)
+            target.write_memory(first, _words(*(w for step in plan.steps for w in step), len(plan.steps) + 1))
+            job = plan
+        else:
+            job = job.after_checks(results)
+    _stream(target, job, ctx, lay)
+
+
+def _await_checks(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layout) -> CheckResults:
+    """Wait for the check pass to end; return its results. The first look comes when
+    the pass should be over at the expected core clock, and reads the results with the
+    flag when they are small."""
+    nresults = sum(c.results() for c in job.checks)
+    together = 4 * nresults <= RESULTS_WITH_FLAG
+    checked = sum(c.size * c.count for c in job.checks if not c.blank)
+    cycles = checked / 8 * CHECK_CYCLES_PER_8
+    budget = 0.5 + 3.0 * (cycles + sum(c.size for c in job.checks if c.blank)) / SLOWEST_HZ
+    started, wall = target.now(), time.monotonic()
+    if job.core_hz:
+        target.wait(cycles / job.core_hz)
+    while True:
+        raw = target.read_memory(lay.flag, 4 + 4 * nresults if together else 4)
+        if int.from_bytes(raw[:4], "little") == 1:
+            break
+        elapsed = target.now() - started
+        if elapsed > 0.01 + cycles / SLOWEST_HZ:
+            state = target.algorithm_state()
+            if state is not None:
+                raise _fault_error(target, ctx, state, 0)
+        if elapsed > budget or time.monotonic() - wall > 60 + 20 * budget:
+            state = target.stop_algorithm()
+            raise LoaderError(f"{ctx.what}: the flash loader did not finish checking {checked} bytes; "
+                              f"core: {state.describe()}. Run `reset halt` and try again",
+                              0, None, None, state)
+    if not together:
+        raw = target.read_memory(lay.flag, 4 + 4 * nresults)
+    values = [int.from_bytes(raw[i:i + 4], "little") for i in range(4, 4 + 4 * nresults, 4)]
+    units: list[tuple[int, int]] = []
+    blanks: list[int] = []
+    pos = 0
+    for c in job.checks:
+        if c.blank:
+            blanks.append(values[pos])
+            pos += 1
+            if values[pos - 1] != 0xFFFFFFFF:
+                break  # the loader stopped looking here
+        else:
+            units += [(values[pos + 2 * i], values[pos + 2 * i + 1]) for i in range(c.count)]
+            pos += 2 * c.count
+    return CheckResults(units, blanks)
+
+
+def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layout) -> None:
+    """Feed the ring until the loader reports; see the module docstring."""
+    params = lay.params
+    ring_start, ring_size = lay.ring_start, lay.ring_size
     ring_end = ring_start + ring_size
     data = job.data
     total = len(data)
-
     wp = ring_start
-    block = bytearray(code.ljust(code_size + STACK, b"\0"))
-    first_dest = next((a for _, a, n in job.steps if n), 0)
-    block += _words(wp, ring_start, ST_RUNNING, 0, 0, job.regs_base, ring_start, ring_end,
-                    first_dest, total, steps, len(job.steps), job.extra_cr)
-    block += _words(*(w for step in job.steps for w in step))
-    target.write_memory(base, bytes(block))
-    start_routine(target, base, {"r0": params, "sp": params})
     sent = 0
 
     # Budget: the datasheet's typical figures with a wide margin (maximums are about
@@ -155,7 +358,10 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
     last_step_count = len(job.steps)
     last_check = started
     programmed = 0
-    pace = _Pace()
+    pace = _Pace(job.unit / job.unit_seconds if job.unit_seconds else 0.0)
+    # Nothing to program: the loader only erases, so look again only when it may be done.
+    if not total and job.erase_seconds:
+        target.wait(0.9 * job.total_erase_seconds())
 
     while True:
         idle = target.now() - last_move > 0.1
@@ -182,7 +388,7 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
         if sent < total:
             free = (rp - wp - job.unit) % ring_size
             queued = (wp - rp) % ring_size
-            want = min(free, total - sent, max(CHUNK_MIN, pace.limit(queued, free)))
+            want = min(free, total - sent, max(CHUNK_MIN, pace.limit(queued, total - sent)))
             want -= want % job.unit
             # With plenty queued, wait for a real gap rather than paying the per-command
             # overhead on slivers.
@@ -190,8 +396,9 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
             if want > 0 and (want >= CHUNK_MIN or want == total - sent) and not sliver:
                 t0 = target.now()
                 wp = _push(target, data, sent, want, wp, ring_start, ring_end)
+                t1 = target.now()
                 target.write_u32(params + PARAM_WP, wp)
-                pace.sent(want, target.now() - t0)
+                pace.sent(want, t1 - t0, target.now() - t1)
                 sent += want
                 continue
         if now - last_move > 0.05 and now - last_check > 0.05:
@@ -208,32 +415,42 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext,
 
 
 class _Pace:
-    """How big a ring top-up may be: its transfer must end before the loader has used
-    up what is queued, at the fastest rate the loader was seen to take data and the
-    rate the link was seen to move it (both measured as the run goes)."""
+    """How big a ring top-up may be. Each top-up costs two probe commands (the data's
+    and the write pointer's) besides its bytes, both measured as the run goes; the
+    loader eats data at most as fast as the datasheet programs it (or faster, if
+    seen). Where the link is the slower side the loader waits for data whatever is
+    done, so top-ups are as big as keeps the overhead small without making the loader
+    wait long for the last one; where the link is faster, a top-up must arrive before
+    the loader has used up what is queued."""
 
-    def __init__(self) -> None:
-        self.link_bytes = 0
-        self.link_seconds = 0.0
-        self.consume_rate = 0.0  # bytes per second, the highest seen
+    def __init__(self, eat_rate: float) -> None:
+        self.eat = eat_rate  # bytes per second
+        self.overhead = 0.0  # seconds of one small probe command (the lowest seen)
+        self.push_bytes = 0
+        self.push_seconds = 0.0
+        self.pushes = 0
 
-    def sent(self, nbytes: int, seconds: float) -> None:
-        self.link_bytes += nbytes
-        self.link_seconds += max(seconds, 0.0)
+    def sent(self, nbytes: int, push_seconds: float, pointer_seconds: float) -> None:
+        self.overhead = min(self.overhead, pointer_seconds) if self.overhead else pointer_seconds
+        self.push_bytes += nbytes
+        self.push_seconds += max(push_seconds, 0.0)
+        self.pushes += 1
 
     def consumed(self, nbytes: int, seconds: float) -> None:
         if nbytes and seconds > 0:
-            self.consume_rate = max(self.consume_rate, nbytes / seconds)
+            self.eat = max(self.eat, nbytes / seconds)
 
-    def limit(self, queued: int, free: int) -> int:
-        if not self.consume_rate or not self.link_seconds:
-            return queued
-        link_rate = self.link_bytes / self.link_seconds
-        if link_rate < 1.2 * self.consume_rate:
-            # The link is the bottleneck: the loader will wait for data whatever we do,
-            # so move it in the biggest pieces (least overhead per byte).
-            return free
-        return int(0.8 * queued / self.consume_rate * link_rate)
+    def limit(self, queued: int, remaining: int) -> int:
+        if not self.pushes:
+            return CHUNK_MIN
+        per_byte = max(self.push_seconds - self.overhead * self.pushes, 1e-9) / self.push_bytes
+        link = 1.0 / per_byte
+        cost = 2.0 * self.overhead  # probe commands per top-up
+        if not self.eat or link < 1.2 * self.eat:
+            return int(math.sqrt(cost * remaining * link))
+        fits = (0.8 * queued / self.eat - cost) * link
+        gains = 1.5 * cost / (1.0 / self.eat - per_byte)  # smallest top-up that gets ahead
+        return int(max(fits, gains))
 
 
 def _push(target: FlashTarget, data: bytes, sent: int, count: int, wp: int,

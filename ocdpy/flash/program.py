@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from ocdpy import log
 from ocdpy.errors import FlashError
 from ocdpy.flash.bank import FlashBank
-from ocdpy.flash.checksum import crc_ranges, host_crc
+from ocdpy.flash.checksum import crc_ranges, host_crc, sector_hash
 from ocdpy.flash.drivers.base import MASS
 from ocdpy.flash.image import Image
+from ocdpy.flash.loader import CheckResults, CheckRun
 from ocdpy.flash.runs import Run, bank_at, build_runs, erase_range
 from ocdpy.flash.target_api import preserved_context
 
@@ -34,7 +35,6 @@ SKIP_ENV = "OCDPY_FLASH_SKIP_UNCHANGED"
 # Bigger stretches of 0xFF than this inside an erased sector are not programmed: they
 # already read 0xFF, and programming them costs as much as programming data.
 FF_SPLIT = 256
-PROBE_BYTES = 16  # of each sector outside the image, checked before a mass erase is considered
 
 Progress = Callable[[int, int], None]  # (done, total) bytes
 
@@ -120,20 +120,46 @@ def _write_image(banks: list[FlashBank], image: Image, erase: bool, unlock: bool
             by_bank[run.bank.number] = []
             order.append(run.bank)
         by_bank[run.bank.number].append(run)
+    plans: list[BankPlan] = []
+    meter = _Meter(progress, sum(len(r.data) for r in runs))
     with ExitStack() as stack:
         if not unlock:  # unlocking changes the protection state on the way
             for bank in order:
                 stack.enter_context(bank.driver.one_operation(writing=True))
-        plans = [_plan_bank(bank, by_bank[bank.number], erase, skip_unchanged) for bank in order]
-        total = sum(p.program_bytes for p in plans)
-        done_before = 0
-        for plan in plans:
-            bank = plan.bank
+        for bank in order:
+            bank_runs = by_bank[bank.number]
+            bank.driver.ensure_access(writing=True)
             if unlock:
-                _unlock_range(bank, by_bank[bank.number])
-            _execute(plan, progress, done_before, total)
-            done_before += plan.program_bytes
+                _unlock_range(bank, bank_runs)
+            plan = _write_bank(bank, bank_runs, erase, skip_unchanged, meter)
+            plans.append(plan)
+            _mark(plan)
+            meter.bank_done(plan.program_bytes)
     return WriteResult(written, time.monotonic() - started, plans)
+
+
+class _Meter:
+    """Progress over several banks whose byte counts are known only once each bank's
+    plan is made (after its check pass)."""
+
+    def __init__(self, progress: Progress | None, estimate: int) -> None:
+        self.progress = progress
+        self.total = estimate
+        self.before = 0
+        self.planned = 0
+
+    def planned_bank(self, nbytes: int, estimate: int) -> None:
+        self.total += nbytes - estimate
+        self.planned = nbytes
+
+    def callback(self) -> Callable[[int], None] | None:
+        if self.progress is None:
+            return None
+        progress = self.progress
+        return lambda n: progress(self.before + n, max(self.total, self.before + n))
+
+    def bank_done(self, nbytes: int) -> None:
+        self.before += nbytes
 
 
 def _unlock_range(bank: FlashBank, runs: list[Run]) -> None:
@@ -149,9 +175,9 @@ def _unlock_range(bank: FlashBank, runs: list[Run]) -> None:
         bank.driver.protect(False, locked[0], locked[-1])
 
 
-def _desired_sectors(bank: FlashBank, runs: list[Run], erase: bool) -> dict[int, bytearray]:
-    """Each touched sector's content after OpenOCD's erase + write (erase) or, without
-    erase, None-filled positions are not ours: only the run bytes matter."""
+def _desired_sectors(bank: FlashBank, runs: list[Run]) -> dict[int, bytearray]:
+    """Each touched sector's content after OpenOCD's erase + write: the run bytes, the
+    erased value elsewhere."""
     out: dict[int, bytearray] = {}
     for run in runs:
         for i in bank.sectors_for(run.offset, len(run.data)):
@@ -164,73 +190,140 @@ def _desired_sectors(bank: FlashBank, runs: list[Run], erase: bool) -> dict[int,
     return out
 
 
-def _plan_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool) -> BankPlan:
+SAME, BLANK, DIFFERENT = "same", "blank", "different"
+
+
+def _write_bank(bank: FlashBank, runs: list[Run], erase: bool, skip: bool, meter: _Meter) -> BankPlan:
+    """Plan and carry out the write of one bank (see the module docstring)."""
     driver = bank.driver
-    driver.ensure_access(writing=True)
     plan = BankPlan(bank)
-    desired = _desired_sectors(bank, runs, erase)
-    plan.sectors = sorted(desired)
     if not erase:
-        return _plan_no_erase(bank, runs, plan, skip)
+        _plan_no_erase(bank, runs, plan, skip)
+        _execute(plan, meter)
+        return plan
+    desired = _desired_sectors(bank, runs)
+    plan.sectors = sorted(desired)
+    if not skip:
+        _decide(plan, desired, {i: DIFFERENT for i in plan.sectors}, rest_blank=False)
+        _execute(plan, meter)
+        return plan
+    uncovered = [i for i in range(len(bank.sectors)) if i not in desired]
+    mass_time = driver.mass_erase_seconds()
+    # A mass erase can only win if it is quicker than erasing every touched sector; only
+    # then is it worth looking whether the rest of the bank is blank.
+    look_at_rest = bool(uncovered) and mass_time is not None and mass_time < sum(
+        driver.sector_erase_seconds(i) for i in plan.sectors)
+    blank_ranges = _blank_ranges(bank, uncovered, plan.sectors[-1]) if look_at_rest else []
+    if hasattr(driver, "erase_and_write_checked"):
+        _write_bank_checked(plan, desired, blank_ranges, meter)
+        return plan
+    # A driver without a loader: on-target CRCs first, then the plan.
+    ranges = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in plan.sectors]
+    crcs = driver.checksums(ranges + blank_ranges)
+    states = {}
+    for i, crc in zip(plan.sectors, crcs, strict=True):
+        size = bank.sectors[i].size
+        states[i] = (SAME if crc == host_crc(bytes(desired[i])) else
+                     BLANK if crc == host_crc(bytes([bank.erased_value]) * size) else DIFFERENT)
+    rest = crcs[len(ranges):]
+    rest_blank = bool(blank_ranges) and all(
+        c == host_crc(bytes([bank.erased_value]) * n) for c, (_, n) in zip(rest, blank_ranges, strict=True))
+    _decide(plan, desired, states, rest_blank)
+    _execute(plan, meter)
+    return plan
+
+
+def _write_bank_checked(plan: BankPlan, desired: dict[int, bytearray], blank_ranges: list[tuple[int, int]],
+                        meter: _Meter) -> None:
+    """One loader run checks, erases and programs (see ocdpy.flash.loader): the loader
+    decides per sector from its own check results as _decide would, and waits for the
+    host's plan only where a mass erase may be better."""
+    bank = plan.bank
+    driver = bank.driver
+    checks = _hash_runs(bank, plan.sectors) + [CheckRun(a, n, 1, blank=True) for a, n in blank_ranges]
+    expect = [sector_hash(bytes(desired[i])) for i in plan.sectors]
+    units = {i: u for u, i in enumerate(plan.sectors)}
+    unit = driver.unit() if hasattr(driver, "unit") else 1
+    worst = _writes_from(bank, desired, unit, skip_ff=True)
+    estimate = sum(len(d) for _, d in worst)
     covered_all = len(plan.sectors) == len(bank.sectors)
     mass_time = driver.mass_erase_seconds()
-    uncovered = [i for i in range(len(bank.sectors)) if i not in desired]
-    ranges = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in plan.sectors] if skip else []
-    # Two cheap looks, in the same run, at what a mass erase would also wipe: the sector
-    # right after the image (old firmware that was bigger) and the last one (data kept
-    # at the end of flash). Either not blank rules the mass erase out at no extra cost.
-    probes: list[tuple[int, int]] = []
-    if skip and uncovered and mass_time is not None:
-        after = [i for i in uncovered if i > plan.sectors[-1]] or uncovered
-        for i in dict.fromkeys([after[0], uncovered[-1]]):
-            probes.append((bank.base + bank.sectors[i].offset, PROBE_BYTES))
-    crcs = driver.checksums(ranges + probes) if ranges else []
-    current = dict(zip(ranges + probes, crcs, strict=True))
-    blank_crc: dict[int, int] = {}
+    wait = mass_time is not None and (bool(blank_ranges) or (covered_all and mass_time < sum(
+        driver.sector_erase_seconds(i) for i in plan.sectors)))
 
-    def blank(size: int) -> int:
-        if size not in blank_crc:
-            blank_crc[size] = host_crc(bytes([bank.erased_value]) * size)
-        return blank_crc[size]
+    def decide(results: CheckResults) -> tuple[list[int] | str, list[tuple[int, bytes]]]:
+        states = {}
+        for i, (digest, ones) in zip(plan.sectors, results.units, strict=True):
+            states[i] = (SAME if digest == expect[units[i]] else
+                         BLANK if ones == 0xFFFFFFFF and bank.erased_value == 0xFF else DIFFERENT)
+        _decide(plan, desired, states, rest_blank=bool(blank_ranges) and results.all_blank(len(blank_ranges)))
+        meter.planned_bank(plan.program_bytes, estimate)
+        return (MASS if plan.mass else plan.erase), plan.writes
 
-    probes_blank = all(current[p] == blank(PROBE_BYTES) for p in probes)
-    for i in plan.sectors:
+    driver.progress = meter.callback()
+    try:
+        driver.erase_and_write_checked(checks, expect, (list(plan.sectors), worst), units, wait, decide)
+    finally:
+        driver.progress = None
+
+
+def _hash_runs(bank: FlashBank, sectors: list[int]) -> list[CheckRun]:
+    """Check runs for the sectors (in order): one per stretch of adjacent sectors of
+    the same size."""
+    runs: list[CheckRun] = []
+    for i in sectors:
         s = bank.sectors[i]
-        if skip:
-            crc = current[(bank.base + s.offset, s.size)]
-            if crc == host_crc(bytes(desired[i])):
-                plan.unchanged.append(i)
-                continue
-            if crc != blank(s.size):
-                plan.erase.append(i)
+        last = runs[-1] if runs else None
+        if last and not last.blank and last.size == s.size and last.address + last.size * last.count == bank.base + s.offset:
+            last.count += 1
         else:
+            runs.append(CheckRun(bank.base + s.offset, s.size, 1))
+    return runs
+
+
+def _blank_ranges(bank: FlashBank, sectors: list[int], last_touched: int) -> list[tuple[int, int]]:
+    """The sectors outside the image as (address, size) ranges, each stretch of adjacent
+    sectors one range; the ones after the image first (old firmware that was bigger is
+    found there), so a range that is not blank turns up early and ends the look."""
+    ranges: list[list[int]] = []
+    for i in sectors:
+        s = bank.sectors[i]
+        if ranges and ranges[-1][0] + ranges[-1][1] == bank.base + s.offset:
+            ranges[-1][1] += s.size
+        else:
+            ranges.append([bank.base + s.offset, s.size])
+    after = [r for r in ranges if r[0] > bank.base + bank.sectors[last_touched].offset]
+    before = [r for r in ranges if r not in after]
+    return [(a, n) for a, n in after + before]
+
+
+def _decide(plan: BankPlan, desired: dict[int, bytearray], states: dict[int, str], rest_blank: bool) -> None:
+    """Per sector: unchanged (left alone), blank (programmed only) or different (erased
+    and programmed); then a mass erase instead when it is quicker and changes nothing
+    OpenOCD would keep (the image covers the whole bank, or the rest of it is blank)."""
+    bank = plan.bank
+    driver = bank.driver
+    plan.unchanged, plan.erase, plan.program, plan.mass = [], [], [], False
+    for i in plan.sectors:
+        if states[i] == SAME:
+            plan.unchanged.append(i)
+            continue
+        if states[i] == DIFFERENT:
             plan.erase.append(i)
         plan.program.append(i)
-    if mass_time is not None and plan.erase:
+    mass_time = driver.mass_erase_seconds()
+    covered_all = len(plan.sectors) == len(bank.sectors)
+    if mass_time is not None and plan.erase and (covered_all or rest_blank):
         # A mass erase also wipes the sectors left alone: they must be rewritten.
         redo = [i for i in plan.sectors if i not in plan.program]
         mass_cost = mass_time + driver.program_seconds(sum(bank.sectors[i].size for i in redo))
-        if mass_cost < sum(driver.sector_erase_seconds(i) for i in plan.erase) and (
-                covered_all or (skip and probes_blank and _rest_is_blank(bank, uncovered, blank))):
+        if mass_cost < sum(driver.sector_erase_seconds(i) for i in plan.erase):
             plan.mass = True
             plan.erase = []
             plan.program = list(plan.sectors)
             plan.unchanged = []
     unit = driver.unit() if hasattr(driver, "unit") else 1
     plan.writes = _writes_from(bank, {i: desired[i] for i in plan.program}, unit, skip_ff=True)
-    return plan
-
-
-def _rest_is_blank(bank: FlashBank, sectors: list[int], blank: Callable[[int], int]) -> bool:
-    """A mass erase may only replace sector erases when the rest of the bank is blank
-    anyway. A full checksum of the rest costs time, so the start of each of those
-    sectors is looked at first: one that is not blank settles it."""
-    driver = bank.driver
-    probes = [(bank.base + bank.sectors[i].offset, PROBE_BYTES) for i in sectors]
-    if any(c != blank(PROBE_BYTES) for c in driver.checksums(probes)):
-        return False
-    rest = [(bank.base + bank.sectors[i].offset, bank.sectors[i].size) for i in sectors]
-    return all(c == blank(size) for c, (_, size) in zip(driver.checksums(rest), rest, strict=True))
 
 
 def _plan_no_erase(bank: FlashBank, runs: list[Run], plan: BankPlan, skip: bool) -> BankPlan:
@@ -295,13 +388,14 @@ def _writes_from(bank: FlashBank, sectors: dict[int, bytearray], unit: int, skip
     return writes
 
 
-def _execute(plan: BankPlan, progress: Progress | None, before: int, total: int) -> None:
+def _execute(plan: BankPlan, meter: _Meter) -> None:
     bank = plan.bank
     driver = bank.driver
     if not (plan.erase or plan.mass or plan.writes):
         return
-    if progress is not None and hasattr(driver, "progress"):
-        driver.progress = lambda n: progress(before + n, total)
+    meter.planned_bank(plan.program_bytes, plan.program_bytes)
+    if hasattr(driver, "progress"):
+        driver.progress = meter.callback()
     target = _bank_target(bank)
     try:
         with preserved_context(target):
@@ -309,6 +403,10 @@ def _execute(plan: BankPlan, progress: Progress | None, before: int, total: int)
     finally:
         if hasattr(driver, "progress"):
             driver.progress = None
+
+
+def _mark(plan: BankPlan) -> None:
+    bank = plan.bank
     for i in range(len(bank.sectors)) if plan.mass else plan.erase:
         bank.sectors[i].is_erased = 1
     for i in plan.program:

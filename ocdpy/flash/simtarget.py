@@ -4,7 +4,11 @@ of the flash layer without a probe driver in between.
 Every operation is charged to the chip's modeled clock as the ST-Link command(s) a
 good driver would send for it (ocdpy.sim.stlink.timing: USB round trip, bytes, SWD
 transfers), so loaders, BSY polling and ring-buffer streaming see realistic timing and
-modeled durations are comparable with runs through the virtual probe.
+modeled durations are comparable with runs through the virtual probe. "A good driver"
+is OpenOCD's way where it is lean: memory commands split where the MEM-AP's address
+auto-increment wraps (4 KiB on Cortex-M3/M4, 1 KiB on others), the core state and the
+registers read at a halt are remembered, and registers given back after a routine are
+kept as dirty until the core next runs (armv7m_wait_algorithm does the same).
 
     from ocdpy.sim.chips import create_chip
     from ocdpy.flash.simtarget import SimChipTarget
@@ -27,7 +31,8 @@ S_HALT, S_LOCKUP = 1 << 17, 1 << 19
 VC_CORERESET, VC_HARDERR, TRCENA = 1, 1 << 10, 1 << 24
 REG_SEL = {f"r{i}": i for i in range(13)} | {"sp": 13, "lr": 14, "pc": 15, "xpsr": 16,
                                               "msp": 17, "psp": 18}
-MAX_TRANSFER = 6144  # bytes per ST-Link memory command (V2 firmware buffer)
+MAX_TRANSFER = 6144  # bytes per ST-Link memory command (the firmware's buffer)
+XPSR_T = 1 << 24
 
 # Work areas as the targets' config files lend them (stm32f1x/f4x/h7x.cfg).
 DEFAULT_WORK_AREA = {"f1": (0x20000000, 0x1000), "f4": (0x20000000, 0x8000),
@@ -50,11 +55,10 @@ class SimChipTarget:
         self._allocs: dict[int, int] = {}
         self.commands = 0
         self._partno: int | None = None
-        # What start_algorithm need not write again: DEMCR, and xPSR (Thumb state),
-        # which stays valid after a routine ends on BKPT; any reset forgets both.
-        self._demcr_set = False
-        self._xpsr_set = False
-        self._regs: dict[str, int] = {}  # read while halted; one READALLREGS-like command
+        self._demcr_set = False  # VC_HARDERR armed since the last reset
+        self._halted: bool | None = None  # known state; None: ask DHCSR
+        self._regs: dict[str, int] = {}  # read while halted (one READALLREGS command)
+        self._dirty: dict[str, int] = {}  # to write before the core next runs
 
     # cost model ------------------------------------------------------------------
 
@@ -66,6 +70,16 @@ class SimChipTarget:
         swd = transfers * 48 / (self.swd_khz * 1000.0)
         self.chip.advance(per * commands + swd)
 
+    def _commands_for(self, address: int, size: int) -> int:
+        """Memory commands for `size` bytes at `address`: split where the MEM-AP's
+        address auto-increment wraps, and at the firmware's buffer size."""
+        block = 4096 if self._partno in (0xC23, 0xC24) else 1024
+        count, pos, end = 0, address, address + size
+        while pos < end:
+            pos += min(end - pos, block - (pos & (block - 1)), MAX_TRANSFER)
+            count += 1
+        return max(1, count)
+
     # memory -------------------------------------------------------------------------
 
     def read_memory(self, address: int, size: int, width: int = 4) -> bytes:
@@ -73,7 +87,7 @@ class SimChipTarget:
 
         if size <= 0:
             return b""
-        self._charge(size, math.ceil(size / width), max(1, math.ceil(size / MAX_TRANSFER)))
+        self._charge(size, math.ceil(size / width), self._commands_for(address, size))
         try:
             return self.chip.mem_read(0, address, size, width)
         except SimBusFault as exc:
@@ -86,7 +100,7 @@ class SimChipTarget:
 
         if not data:
             return
-        self._charge(len(data), math.ceil(len(data) / width), max(1, math.ceil(len(data) / MAX_TRANSFER)))
+        self._charge(len(data), math.ceil(len(data) / width), self._commands_for(address, len(data)))
         try:
             self.chip.mem_write(0, address, bytes(data), width)
         except SimBusFault as exc:
@@ -103,7 +117,22 @@ class SimChipTarget:
     # core ------------------------------------------------------------------------------
 
     def is_halted(self) -> bool:
-        return bool(self.read_u32(DHCSR) & S_HALT)
+        if self._halted is None:
+            halted = bool(self.read_u32(DHCSR) & S_HALT)
+            if halted:
+                self._halted = True
+            return halted
+        return self._halted
+
+    def routine_halted(self) -> bool:
+        """One DHCSR read; a halt keeps the registers the routine promises to keep."""
+        if self._halted:
+            return True
+        if self.read_u32(DHCSR) & S_HALT:
+            self._halted = True
+            self._regs.pop("pc", None)
+            return True
+        return False
 
     def core_partno(self) -> int:
         if self._partno is None:
@@ -116,48 +145,73 @@ class SimChipTarget:
     def halt(self) -> None:
         self._regs = {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+        self._halted = True
 
     def resume(self) -> None:
-        self._xpsr_set = False
+        self._flush_dirty()
         self._regs = {}
+        self._halted = False
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
 
     def reset_halt(self) -> None:
-        """reset halt: system reset with the core caught at the reset vector."""
-        self._demcr_set = self._xpsr_set = False
-        self._regs = {}
+        """reset halt: system reset with the core caught at the reset vector, then the
+        debug entry a debugger makes (the registers read once)."""
+        self._demcr_set = False
+        self._regs, self._dirty = {}, {}
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
         self.write_u32(DEMCR, TRCENA | VC_CORERESET | VC_HARDERR)
         self.write_u32(AIRCR, 0x05FA0004)
         self.chip.advance(1e-3)
+        self._halted = None
         if not self.is_halted():
             raise TargetError("the core did not halt after reset")
         self.write_u32(DEMCR, TRCENA | VC_HARDERR)
+        self._demcr_set = True
+        self.core_partno()
+        self.read_core_register("pc")
 
     def reset_run(self) -> None:
         """reset run: system reset, debug requests cleared, the core runs."""
-        self._demcr_set = self._xpsr_set = False
-        self._regs = {}
+        self._demcr_set = False
+        self._regs, self._dirty = {}, {}
+        self._halted = False
         self.write_u32(DEMCR, TRCENA)
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
         self.write_u32(AIRCR, 0x05FA0004)
 
     def read_core_register(self, name: str) -> int:
-        if not self._regs:
+        if name in self._dirty:
+            return self._dirty[name]
+        if name not in self._regs:
             # As the ST-Link's read-all-registers command: one USB command, 21 words.
             self._charge(84, 2 * 21)
-            self._regs = {n: self.chip.register(sel) for n, sel in REG_SEL.items()}
+            fresh = {n: self.chip.register(sel) for n, sel in REG_SEL.items()}
+            self._regs = fresh | {n: v for n, v in self._regs.items() if n in fresh}
         return self._regs[name]
 
     def write_core_register(self, name: str, value: int) -> None:
         # The ST-Link WRITEREG command is one USB command for the DCRDR+DCRSR pair.
-        if self._regs:
-            self._regs[name] = value & 0xFFFFFFFF
-        if name == "xpsr":
-            self._xpsr_set = bool(value & (1 << 24))
+        self._dirty.pop(name, None)
         self._charge(8, 2)
         self.chip.mem_write(0, DCRDR, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)
         self.chip.mem_write(0, DCRSR, (REG_SEL[name] | 1 << 16).to_bytes(4, "little"), 4)
+        self._regs[name] = value & 0xFFFFFFFF
+
+    def restore_core_registers(self, values: dict[str, int]) -> None:
+        """Kept as dirty: written when the core next runs, forgotten by a reset."""
+        for name, value in values.items():
+            if self._regs.get(name) != value & 0xFFFFFFFF or name not in self._regs:
+                self._dirty[name] = value & 0xFFFFFFFF
+
+    def flush_registers(self) -> None:
+        """Write the registers given back (dirty) now, as a resume would."""
+        self._flush_dirty()
+
+    def _flush_dirty(self, skip: tuple[str, ...] = ()) -> None:
+        dirty, self._dirty = self._dirty, {}
+        for name, value in dirty.items():
+            if name not in skip:
+                self.write_core_register(name, value)
 
     # work area -----------------------------------------------------------------------------
 
@@ -188,18 +242,20 @@ class SimChipTarget:
         if not self._demcr_set:
             self.write_u32(DEMCR, TRCENA | VC_HARDERR)
             self._demcr_set = True
+        self._flush_dirty(skip=(*registers, "pc"))
         for name, value in registers.items():
             self.write_core_register(name, value)
         self.write_core_register("pc", entry | 1)
-        if not self._xpsr_set:
-            self.write_core_register("xpsr", 0x01000000)
+        if not self.read_core_register("xpsr") & XPSR_T:
+            self.write_core_register("xpsr", self.read_core_register("xpsr") | XPSR_T)
         # Interrupts stay masked while the routine runs (C_MASKINTS, set while halted).
-        self._regs = {}
+        self._halted = None
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS)
 
     def algorithm_state(self) -> CoreState | None:
         dhcsr = self.read_u32(DHCSR)
         if dhcsr & S_HALT:
+            self._halted = True
             return self._state(True)
         if dhcsr & S_LOCKUP:
             return self._state(False, "core locked up")

@@ -106,6 +106,13 @@ class FlashTarget(Protocol):
 
     def read_core_register(self, name: str) -> int: ...
 
+    # Optional, used when present (see preserved_context and wait_for_halt):
+    #   write_core_register(name, value)       set one register now
+    #   restore_core_registers({name: value})  the values registers must have when the
+    #       core next runs (may be kept as dirty cache entries until then)
+    #   routine_halted() -> bool                a cheap "has the routine hit its BKPT"
+    #       (one DHCSR read, no context load), checked after the routine reported done
+
     # time ----------------------------------------------------------------------
 
     def now(self) -> float:
@@ -115,41 +122,67 @@ class FlashTarget(Protocol):
         """Let time pass while polling (sleep on hardware, advance a simulation)."""
 
 
-# What a routine run leaves changed (the routines save everything else on their own
-# stack): put back afterwards, so the application's context survives a flash operation.
-CONTEXT_REGISTERS = ("r0", "sp", "pc", "xpsr")
+# What a routine run leaves changed: the routines park the caller's sp and keep every
+# other register and the flags themselves (contrib/loaders/frame.inc), so only r0 (the
+# block they were given) and pc need giving back. A routine stopped half-way may also
+# leave sp and xPSR changed; those are put back too then.
+CONTEXT_REGISTERS = ("r0", "pc")
+FAULT_REGISTERS = ("sp", "xpsr")
 _saved: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @contextmanager
 def preserved_context(target: FlashTarget) -> Iterator[None]:
-    """Around a flash operation: the core registers the first routine run changes are
-    written back at the end (when the target can write registers and is halted)."""
+    """Around a flash operation: the core registers the routines change are given back
+    at the end, through `target.restore_core_registers(values)` when the target has it
+    (it may keep them as dirty until the core next runs, as OpenOCD does) or else
+    `write_core_register` for each."""
     if target in _saved:  # nested: the outer operation restores
         yield
         return
     _saved[target] = None
+    failed = False
     try:
         yield
+    except BaseException:
+        failed = True
+        raise
     finally:
         saved = _saved.pop(target, None)
-        writer = getattr(target, "write_core_register", None)
-        if saved and writer is not None:
-            try:
-                if target.is_halted():
-                    for name, value in saved.items():
-                        writer(name, value)
-            except Exception as exc:  # noqa: BLE001 - never hide the operation's own error
-                from ocdpy import log
+        if saved:
+            values = {n: v for n, v in saved.items() if failed or n in CONTEXT_REGISTERS}
+            _restore(target, values)
 
-                log.debug(f"could not restore the core registers after a flash routine: {exc}")
+
+def _restore(target: FlashTarget, values: dict[str, int]) -> None:
+    restore = getattr(target, "restore_core_registers", None)
+    writer = getattr(target, "write_core_register", None)
+    try:
+        if restore is not None:
+            restore(values)
+        elif writer is not None:
+            for name, value in values.items():
+                writer(name, value)
+    except Exception as exc:  # noqa: BLE001 - never hide the operation's own error
+        from ocdpy import log
+
+        log.debug(f"could not restore the core registers after a flash routine: {exc}")
 
 
 def start_routine(target: FlashTarget, entry: int, registers: dict[str, int]) -> None:
     """`target.start_algorithm`, saving the context first inside preserved_context."""
-    if target in _saved and _saved[target] is None and hasattr(target, "write_core_register"):
-        _saved[target] = {name: target.read_core_register(name) for name in CONTEXT_REGISTERS}
+    if target in _saved and _saved[target] is None and (
+            hasattr(target, "write_core_register") or hasattr(target, "restore_core_registers")):
+        _saved[target] = {name: target.read_core_register(name)
+                          for name in CONTEXT_REGISTERS + FAULT_REGISTERS}
     target.start_algorithm(entry, registers)
+
+
+def routine_halted(target: FlashTarget) -> bool:
+    """Has the routine reached its BKPT? The target's cheap check (one DHCSR read,
+    `routine_halted()`) when it has one, else `is_halted()`."""
+    cheap = getattr(target, "routine_halted", None)
+    return bool(cheap()) if cheap is not None else target.is_halted()
 
 
 def wait_for_halt(target: FlashTarget, budget: float) -> bool:
@@ -158,7 +191,7 @@ def wait_for_halt(target: FlashTarget, budget: float) -> bool:
     deadline = target.now() + budget
     step = 0.0005
     for _ in range(10_000):
-        if target.is_halted():
+        if routine_halted(target):
             return True
         if target.now() > deadline:
             return False

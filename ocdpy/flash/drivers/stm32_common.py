@@ -1,6 +1,6 @@
-"""What the STM32 drivers share: one loader run that erases and programs, the
-direct-register fallback when no work area fits, and the probe sanity check of the
-flash size register.
+"""What the STM32 drivers share: one loader run that checks, erases and programs,
+the direct-register fallback when no work area fits, and the probe sanity check of
+the flash size register.
 """
 
 from __future__ import annotations
@@ -9,14 +9,20 @@ from collections.abc import Callable
 
 from ocdpy import log
 from ocdpy.errors import FlashError, ProbeError, TransferFaultError
+from ocdpy.flash.checksum import and_of_words, sector_hash
 from ocdpy.flash.drivers.base import MASS, FlashDriver
 from ocdpy.flash.loader import (
+    MAX_STEP_BYTES,
+    CheckResults,
+    CheckRun,
     LoaderContext,
     LoaderError,
     NoWorkAreaError,
     ProgramJob,
     run_program_job,
 )
+
+Plan = tuple[list[int] | str, list[tuple[int, bytes]]]  # (sectors to erase or MASS, writes)
 
 KEY1, KEY2 = 0x45670123, 0xCDEF89AB
 OPTKEY1, OPTKEY2 = 0x08192A3B, 0x4C5D6E7F
@@ -84,12 +90,39 @@ class Stm32Flash(FlashDriver):
         self.require_halted()
         self.ensure_access(writing=True)
         job = self.plan_job(erase, writes)
+        if job.steps:
+            self._run_job(job, lambda: self._direct(job))
+
+    def erase_and_write_checked(self, checks: list[CheckRun], expect: list[int], worst: Plan,
+                                units: dict[int, int], wait: bool,
+                                decide: Callable[[CheckResults], Plan]) -> None:
+        """One loader run: the check pass over `checks`, then `worst` (every touched
+        sector erased and programmed) with each sector's steps conditioned on its
+        check unit (`units`: sector index -> unit; `expect[unit]` the hash it must
+        have): unchanged sectors are left alone, blank ones programmed without an
+        erase. `decide(results)` is called with the results; with `wait` and the blank
+        ranges all blank, its plan runs instead (a mass erase). Without a work area
+        the checks read the flash back and `decide`'s plan is programmed directly."""
+        self.require_halted()
+        self.ensure_access(writing=True)
+        job = self.plan_job(*worst, units=units)
+        job.checks, job.expect, job.wait = checks, expect, wait
+        job.planner = lambda results: self.plan_job(*decide(results))
+        job.core_hz = self.core_hz()
+        self._run_job(job, lambda: self._direct(self.plan_job(*decide(self.read_back_checks(checks)))))
+
+    def core_hz(self) -> float:
+        """The core clock to expect while flashing (the family's reset clock)."""
+        return 0.0
+
+    def _run_job(self, job: ProgramJob, direct: Callable[[], None]) -> None:
         ctx = LoaderContext(self.name, self.describe_sr, self.sr_name, self.sr_offset, self.progress)
         try:
-            run_program_job(self.target, self.loader, job, ctx)
-        except NoWorkAreaError as exc:
-            log.warning(f"{self.name}: {exc}; programming by single memory accesses (slower)")
-            self._direct(job)
+            try:
+                run_program_job(self.target, self.loader, job, ctx)
+            except NoWorkAreaError as exc:
+                log.warning(f"{self.name}: {exc}; programming by single memory accesses (slower)")
+                direct()
         except LoaderError as exc:
             raise self.explain(exc) from None
         except ProbeError as exc:  # TransferFaultError included: the target stopped answering
@@ -98,9 +131,29 @@ class Stm32Flash(FlashDriver):
                              "`reset halt`, then flash again (verify_image names the "
                              "sectors that differ)") from None
 
-    def plan_job(self, erase: list[int] | str, writes: list[tuple[int, bytes]]) -> ProgramJob:
+    def read_back_checks(self, checks: list[CheckRun]) -> CheckResults:
+        """The check pass done on the host, reading the flash back (no work area)."""
+        units: list[tuple[int, int]] = []
+        blanks: list[int] = []
+        base = self.bank.base
+        for c in checks:
+            if c.blank:
+                value = and_of_words(self.read(c.address - base, c.size))
+                blanks.append(value)
+                if value != 0xFFFFFFFF:
+                    break
+                continue
+            for i in range(c.count):
+                data = self.read(c.address + i * c.size - base, c.size)
+                units.append((sector_hash(data), and_of_words(data)))
+        return CheckResults(units, blanks)
+
+    def plan_job(self, erase: list[int] | str, writes: list[tuple[int, bytes]],
+                 units: dict[int, int] | None = None) -> ProgramJob:
         """One loader job: a step per sector, in address order, erasing it first if asked
-        and programming the parts of `writes` (bank offset, data) that fall in it."""
+        and programming the parts of `writes` (bank offset, data) that fall in it.
+        With `units` (sector index -> check unit) each step stays within its sector and
+        names the unit (ProgramJob.step_units)."""
         bank = self.bank
         unit = self.unit()
         to_erase = set() if erase == MASS else set(erase)
@@ -120,6 +173,8 @@ class Stm32Flash(FlashDriver):
         if erase == MASS:
             job.steps.append((self.mass_entry(), 0, 0))
             job.erase_seconds.append(self.mass_erase_seconds() or 0.0)
+            if units is not None:
+                job.step_units.append(None)
         chunks: list[bytes] = []
         for index in sorted(to_erase | set(pieces)):
             entry = self.erase_entry(index) if index in to_erase else 0
@@ -127,12 +182,17 @@ class Stm32Flash(FlashDriver):
             for pos, data in parts:
                 address = bank.base + pos if data else 0
                 last = job.steps[-1] if job.steps else None
-                if not entry and data and last and last[1] and last[1] + last[2] == address:
+                joins = (not entry and data and last and last[1] and last[1] + last[2] == address
+                         and last[2] + len(data) <= MAX_STEP_BYTES
+                         and (units is None or job.step_units[-1] == units.get(index)))
+                if joins:
                     # No erase in between: carry on with the previous step (a shorter list).
                     job.steps[-1] = (last[0], last[1], last[2] + len(data))
                 else:
                     job.steps.append((entry, address, len(data)))
                     job.erase_seconds.append(self.sector_erase_seconds(index) if entry else 0.0)
+                    if units is not None:
+                        job.step_units.append(units.get(index))
                 chunks.append(data)
                 entry = 0
         job.data = b"".join(chunks)

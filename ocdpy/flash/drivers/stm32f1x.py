@@ -169,6 +169,9 @@ class Stm32f1xFlash(Stm32Flash):
 
     # family hooks ----------------------------------------------------------------------
 
+    def core_hz(self) -> float:
+        return 8_000_000.0  # the reset clock (HSI, 8 MHz); faster after a PLL is set up
+
     def regs_base(self) -> int:
         return self.register_base
 

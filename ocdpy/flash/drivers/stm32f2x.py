@@ -221,6 +221,9 @@ class Stm32f2xFlash(Stm32Flash):
 
     # family hooks --------------------------------------------------------------------------
 
+    def core_hz(self) -> float:
+        return 16_000_000.0  # the reset clock (HSI, 16 MHz); faster after a PLL is set up
+
     def regs_base(self) -> int:
         return REG_BASE
 

@@ -157,6 +157,9 @@ class Stm32h7xFlash(Stm32Flash):
 
     # family hooks ---------------------------------------------------------------------------
 
+    def core_hz(self) -> float:
+        return 64_000_000.0  # the reset clock (HSI, 64 MHz); faster after a PLL is set up
+
     def regs_base(self) -> int:
         return self.register_base
 
