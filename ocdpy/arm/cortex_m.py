@@ -22,6 +22,7 @@ from typing import Protocol
 from ocdpy import log
 from ocdpy.adapter.base import Adapter, HlaAccess, ResetConfig
 from ocdpy.errors import (
+    ProbeError,
     TargetConnectionError,
     TargetError,
     TargetNotHaltedError,
@@ -43,6 +44,9 @@ from .work_area import WorkAreaAllocator
 STEP_POLLS = 50
 REGRDY_POLLS = 10
 SOFT_RESET_TIMEOUT_S = 0.1
+# Registers `restore_registers` may leave dirty: r0-r12, lr, pc, xPSR (not SP, which
+# aliases MSP/PSP, nor the packed special registers).
+LAZY_REGSELS = frozenset((*range(13), 14, 15, V7.REGSEL_XPSR))
 
 
 class MemoryPort(Protocol):
@@ -128,7 +132,17 @@ class CortexM:
         self.lockup_cleared = False
         self.work_areas: WorkAreaAllocator | None = None
         self._regs: dict[int, int] = {}  # REGSEL -> value, valid while halted
+        # Cached values not written to the core yet (OpenOCD's dirty registers): written
+        # before the core runs again, dropped by a reset.
+        self._dirty: set[int] = set()
         self._dhcsr = 0
+        self._maskints = False  # C_MASKINTS as last written or read
+        self._demcr: int | None = None  # DEMCR as last written (None: unknown)
+        self._dfsr_stale = False  # DFSR holds a halt reason nobody read (a routine's BKPT)
+        # Bumped whenever the core may have run or been reset: what is known about it
+        # from before (e.g. a routine's Thumb state) is stale then.
+        self.run_count = 0
+        self._flash_target = None
         self._sticky = 0  # S_RESET_ST/S_RETIRE_ST seen since the last poll
         self._in_reset = False
         self._reset_halt = False
@@ -142,10 +156,13 @@ class CortexM:
         self.work_areas = WorkAreaAllocator(base, size, backup, self.mem) if size > 0 else None
 
     def flash_target(self):  # -> ocdpy.arm.flash_target.CortexFlashTarget
-        """This core as the flash layer's FlashTarget (memory, work area, algorithms)."""
-        from .flash_target import CortexFlashTarget
+        """This core as the flash layer's FlashTarget (memory, work area, algorithms);
+        the same object every time, so nested flash operations know each other."""
+        if self._flash_target is None:
+            from .flash_target import CortexFlashTarget
 
-        return CortexFlashTarget(self)
+            self._flash_target = CortexFlashTarget(self)
+        return self._flash_target
 
     def register_caches(self) -> list[tuple[str, list[V7.CoreRegister]]]:
         """The register groups `reg` lists, with OpenOCD's headings. The DWT group is
@@ -164,10 +181,43 @@ class CortexM:
         value = self.mem.read_u32(V7.DHCSR)
         self._dhcsr = value
         self._sticky |= value & (V7.S_RESET_ST | V7.S_RETIRE_ST)
+        self._maskints = bool(value & V7.C_MASKINTS)
         return value
 
     def _write_dhcsr(self, bits: int) -> None:
         self.mem.write_u32(V7.DHCSR, V7.DBGKEY | (bits & 0xFFFF))
+        self._maskints = bool(bits & V7.C_MASKINTS)
+
+    def write_demcr(self, value: int, force: bool = False) -> None:
+        """Set DEMCR (vector catch, TRCENA), skipping the write when it holds `value`
+        already (only a power-on reset or a user's write changes it behind us)."""
+        if force or self._demcr != value:
+            self.mem.write_u32(V7.DEMCR, value)
+            self._demcr = value
+
+    def prepare_to_run(self, keep: tuple[int, ...] = ()) -> None:
+        """Before the core runs: the registers given back but not yet written (all but
+        the REGSELs in `keep`, about to be set anyway) go to the core."""
+        for regsel in sorted(self._dirty - set(keep)):
+            self._put(regsel, self._regs[regsel])
+        self._dirty.clear()
+
+    def _restore_for_user(self, keep: tuple[int, ...] = (), unmask: bool = True) -> None:
+        """Before the application runs again after flash routines: their registers
+        written back, the halt reason they left cleared, vector catch and interrupt
+        masking as the user had them (C_MASKINTS changed only while halted)."""
+        self.prepare_to_run(keep)
+        if self._dfsr_stale:
+            self.mem.write_u32(V7.DFSR, 0x1F)  # write-one-to-clear
+            self._dfsr_stale = False
+        self.write_demcr(V7.TRCENA | self.demcr_user)
+        if unmask and self._maskints:
+            self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
+
+    def _drop_registers(self) -> None:
+        """Forget every cached register (the core ran, or was reset)."""
+        self._regs.clear()
+        self._dirty.clear()
 
     def _require_halted(self) -> None:
         if self.state != TargetState.HALTED:
@@ -201,7 +251,7 @@ class CortexM:
         self._sticky &= ~V7.S_RESET_ST  # a reset before we connected is no news
         if not dhcsr & V7.C_DEBUGEN:
             self._write_dhcsr((dhcsr | V7.C_DEBUGEN) & ~(V7.C_HALT | V7.C_STEP | V7.C_MASKINTS))
-        self.mem.write_u32(V7.DEMCR, V7.TRCENA | self.demcr_user)
+        self.write_demcr(V7.TRCENA | self.demcr_user, force=True)
         self.fpb.probe()
         self.dwt.probe()
         log.info(f"[{self.name}] target has {self.fpb.num_code} breakpoints, {self.dwt.num_comp} watchpoints")
@@ -215,7 +265,8 @@ class CortexM:
         self.examined = False
         self.info = None
         self.state = TargetState.UNKNOWN
-        self._regs.clear()
+        self._drop_registers()
+        self._demcr = None
 
     # -- state -------------------------------------------------------------------------
 
@@ -236,7 +287,9 @@ class CortexM:
                 "disabled the SWD pins or entered a low-power mode; `reset halt` with `reset_config "
                 "srst_only connect_assert_srst` regains control; otherwise check the wiring and "
                 "the target power") from None
-        if dhcsr & V7.S_LOCKUP:
+        if dhcsr & V7.S_LOCKUP and self.hla is None:
+            # OpenOCD's cortex_m target halts a locked-up core; its hla target never
+            # looks at S_LOCKUP (the core just counts as running).
             log.error(f"[{self.name}] clearing lockup after double fault")
             self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
             self.debug_reason = DebugReason.DBGRQ
@@ -246,7 +299,7 @@ class CortexM:
             self._sticky &= ~V7.S_RESET_ST
             if self.state != TargetState.RESET:
                 self.state = TargetState.RESET
-                self._regs.clear()
+                self._drop_registers()
                 if self.hla is None and not self._in_reset:
                     log.info(f"[{self.name}] external reset detected")
             return self.state
@@ -263,7 +316,8 @@ class CortexM:
                 self._debug_entry()
                 self._event("debug-halted")
         elif prev == TargetState.HALTED:
-            self._regs.clear()
+            self._drop_registers()
+            self.run_count += 1
             self.state = TargetState.RUNNING
             log.warning(f"[{self.name}] external resume detected")
             self._event("resumed")
@@ -301,7 +355,7 @@ class CortexM:
         if self.state == TargetState.UNKNOWN:
             log.warning(f"[{self.name}] target was in unknown state when halt was requested")
         self.debug_reason = DebugReason.DBGRQ
-        if self.state == TargetState.RESET and self._in_reset:
+        if self.state == TargetState.RESET and self._in_reset and self._reset_halt:
             return  # the reset's vector catch halts it
         self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
 
@@ -334,6 +388,7 @@ class CortexM:
         if dfsr:
             self.mem.write_u32(V7.DFSR, dfsr)  # write-one-to-clear, ready for the next halt
         self.dfsr = dfsr
+        self._dfsr_stale = False
         self._examine_debug_reason(dfsr)
         self._load_context()
         xpsr = self._regs[V7.REGSEL_XPSR]
@@ -350,7 +405,7 @@ class CortexM:
     def _end_reset(self) -> None:
         """The core left reset: restore what the reset sequence changed or cleared."""
         self._in_reset = False
-        self.mem.write_u32(V7.DEMCR, V7.TRCENA | self.demcr_user)
+        self.write_demcr(V7.TRCENA | self.demcr_user, force=True)
         self.fpb.restore()
         self.dwt.restore()
 
@@ -379,12 +434,18 @@ class CortexM:
             regs[V7.REGSEL_SPECIAL] = hla.read_core_reg(V7.REGSEL_SPECIAL)
         else:
             regs = {sel: self._dcrsr_read(sel) for sel in (*range(19), V7.REGSEL_SPECIAL)}
+        regs.update({sel: self._regs[sel] for sel in self._dirty})  # given back, not yet written
         self._regs = regs
 
     def _get(self, regsel: int) -> int:
         if regsel not in self._regs:
             hla = self.hla
-            self._regs[regsel] = hla.read_core_reg(regsel) if hla is not None else self._dcrsr_read(regsel)
+            if hla is not None and (regsel < 19 or regsel == V7.REGSEL_SPECIAL):
+                # the context was dropped (a flash routine ran): one READALLREGS brings
+                # back all of it for the price of two single reads
+                self._load_context()
+            else:
+                self._regs[regsel] = hla.read_core_reg(regsel) if hla is not None else self._dcrsr_read(regsel)
         return self._regs[regsel]
 
     def _put(self, regsel: int, value: int) -> None:
@@ -395,6 +456,7 @@ class CortexM:
         else:
             self._dcrsr_write(regsel, value)
         self._regs[regsel] = value
+        self._dirty.discard(regsel)
 
     def register_list(self) -> list[V7.CoreRegister]:
         """The core registers this core has, in OpenOCD's `reg` order."""
@@ -461,6 +523,35 @@ class CortexM:
         elif reg.regsel in (V7.REGSEL_MSP, V7.REGSEL_PSP, V7.REGSEL_SPECIAL):
             self._regs.pop(13, None)
 
+    def register_regsel(self, name: str | int) -> int:
+        """The DCRSR REGSEL of a register (TargetError if there is no such register)."""
+        return self._lookup(name).regsel
+
+    def restore_registers(self, values: dict[str, int]) -> None:
+        """Put registers back without probe traffic (a flash routine's caller context):
+        each differing value is cached and marked dirty, written before the core runs
+        again (resume, step, the next routine) or by `flush_registers`; a reset drops
+        them, as OpenOCD does with its dirty register cache."""
+        self._require_halted()
+        for name, value in values.items():
+            reg = self._lookup(name)
+            if reg.regsel not in LAZY_REGSELS:
+                self.write_register(name, value)  # SP aliases MSP/PSP: written now
+                continue
+            value &= 0xFFFFFFFF
+            if self._regs.get(reg.regsel) != value or reg.regsel in self._dirty:
+                self._regs[reg.regsel] = value
+                self._dirty.add(reg.regsel)
+
+    def dirty_registers(self) -> list[str]:
+        """Names of the registers given back but not written to the core yet."""
+        return [r.name for r in self.register_list() if r.regsel in self._dirty and r.regsel in LAZY_REGSELS]
+
+    def flush_registers(self) -> None:
+        """Write the dirty registers now (before leaving the core halted for good)."""
+        if self._dirty and self.state == TargetState.HALTED:
+            self.prepare_to_run()
+
     # -- run control ---------------------------------------------------------------------
 
     def find_breakpoint(self, address: int) -> Breakpoint | None:
@@ -503,16 +594,21 @@ class CortexM:
         """Run from the current PC or `address`; a breakpoint at the resume address is
         stepped over first (with handle_breakpoints)."""
         self._require_halted()
+        keep = (15,) if address is not None else ()
         if not debug_execution:
+            self._restore_for_user(keep)
             if self.work_areas is not None:
                 self.work_areas.free_all()  # as OpenOCD: the application gets its RAM back
             self._arm_breakpoints()
+        else:
+            self.prepare_to_run(keep)
+        self.run_count += 1
         if address is not None:
             self.write_register("pc", address)
         pc = self.read_register("pc")
         if not debug_execution and self.find_breakpoint(pc) is None:
             pc = self._maybe_skip_bkpt(pc)
-        self._regs.clear()
+        self._drop_registers()
         if handle_breakpoints:
             bp = self.find_breakpoint(pc)
             if bp is not None:
@@ -531,6 +627,8 @@ class CortexM:
     def step(self, address: int | None = None, handle_breakpoints: bool = True) -> None:
         """Execute one instruction (from `address` if given) and halt again."""
         self._require_halted()
+        self._restore_for_user((15,) if address is not None else (), unmask=False)
+        self.run_count += 1
         if address is not None:
             self.write_register("pc", address)
         pc = self.read_register("pc")
@@ -539,7 +637,7 @@ class CortexM:
             self._unset_breakpoint(bp)
         self._maybe_skip_bkpt(pc)
         self.debug_reason = DebugReason.SINGLESTEP
-        self._regs.clear()
+        self._drop_registers()
         self._event("resumed")
         try:
             self._single_step()
@@ -561,6 +659,8 @@ class CortexM:
         adapter = self.adapter
         use_srst = rc.has_srst and adapter is not None
         self._reset_halt = halt
+        self.run_count += 1
+        self._dfsr_stale = False
         self._in_reset = True
         srst_now = use_srst and rc.srst_nogate
         if srst_now:
@@ -594,7 +694,7 @@ class CortexM:
             self._srst_used = False
             self._soft_reset()
         self.state = TargetState.RESET
-        self._regs.clear()
+        self._drop_registers()
         self.debug_reason = DebugReason.DBGRQ if halt else DebugReason.NOTHALTED
 
     def _prepare_reset(self, halt: bool) -> None:
@@ -605,7 +705,7 @@ class CortexM:
         demcr = V7.TRCENA | self.demcr_user
         if halt:
             demcr |= V7.VC_CORERESET | V7.VC_HARDERR | V7.VC_BUSERR
-        self.mem.write_u32(V7.DEMCR, demcr)
+        self.write_demcr(demcr, force=True)
 
     def _soft_reset(self) -> None:
         hla = self.hla
@@ -653,13 +753,14 @@ class CortexM:
     def soft_reset_halt(self, timeout_s: float = SOFT_RESET_TIMEOUT_S) -> None:
         """Reset the core only (VECTRESET) and halt at the reset vector."""
         self._require_examined()
-        log.warning("soft_reset_halt is deprecated, please use 'reset halt' instead.")
-        self.mem.write_u32(V7.DEMCR, V7.TRCENA | V7.VC_CORERESET | V7.VC_HARDERR | V7.VC_BUSERR)
+        log.debug(f"[{self.name}] soft_reset_halt is discouraged, please use 'reset halt' instead.")
+        self.run_count += 1
+        self.write_demcr(V7.TRCENA | V7.VC_CORERESET | V7.VC_HARDERR | V7.VC_BUSERR, force=True)
         bit = V7.AIRCR_VECTRESET if self.info and self.info.part.arch == "v7m" else V7.AIRCR_SYSRESETREQ
         self.mem.write_u32(V7.AIRCR, V7.AIRCR_VECTKEY | bit)
         self.state = TargetState.RESET
         self._in_reset = True
-        self._regs.clear()
+        self._drop_registers()
         self.debug_reason = DebugReason.DBGRQ
         deadline = time.monotonic() + timeout_s
         while True:
@@ -750,6 +851,7 @@ class CortexM:
     def write_memory(self, address: int, size: int, data: bytes) -> None:
         if size not in (1, 2, 4, 8):
             raise TargetError(f"invalid memory access size {size}: use 1, 2, 4 or 8")
+        self._note_write(address, len(data))
         self.mem.write_memory(address & 0xFFFFFFFF, bytes(data), min(size, 4))
 
     def read_buffer(self, address: int, length: int) -> bytes:
@@ -757,7 +859,13 @@ class CortexM:
         return self.mem.read_memory(address & 0xFFFFFFFF, length, 4)
 
     def write_buffer(self, address: int, data: bytes) -> None:
+        self._note_write(address, len(data))
         self.mem.write_memory(address & 0xFFFFFFFF, bytes(data), 4)
+
+    def _note_write(self, address: int, length: int) -> None:
+        # a user's write to DEMCR (mww) makes the value this core remembers stale
+        if address <= V7.DEMCR < address + length:
+            self._demcr = None
 
     def read_u32(self, address: int) -> int:
         if address % 4:
@@ -768,6 +876,7 @@ class CortexM:
         if address % 4:
             self.write_memory(address, 4, (value & 0xFFFFFFFF).to_bytes(4, "little"))
         else:
+            self._note_write(address, 4)
             self.mem.write_u32(address & 0xFFFFFFFF, value)
 
     def read_u16(self, address: int) -> int:
@@ -786,6 +895,13 @@ class CortexM:
 
     def arch_state(self) -> str:
         """The two lines OpenOCD prints when the core halts."""
+        if self.state == TargetState.HALTED and any(
+                sel not in self._regs for sel in (V7.REGSEL_XPSR, 15, V7.REGSEL_SPECIAL, 13)):
+            try:  # dropped while a flash routine ran
+                for sel in (V7.REGSEL_XPSR, 15, V7.REGSEL_SPECIAL, 13):
+                    self._get(sel)
+            except (TargetError, ProbeError) as e:
+                log.debug(f"[{self.name}] reading the registers for the halt message failed: {e}")
         xpsr = self._regs.get(V7.REGSEL_XPSR, 0)
         pc = self._regs.get(15, 0)
         control = (self._regs.get(V7.REGSEL_SPECIAL, 0) >> 24) & 7

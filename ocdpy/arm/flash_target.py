@@ -16,6 +16,7 @@ from . import armv7m as V7
 from .cortex_m import CortexM, DebugReason, TargetState
 
 STOP_POLLS = 100
+XPSR_T = 1 << 24
 
 
 class CortexFlashTarget:
@@ -24,6 +25,10 @@ class CortexFlashTarget:
     def __init__(self, core: CortexM) -> None:
         self.core = core
         self.name = core.name
+        # routine_halted saw the halt without the debug entry (DFSR, context)
+        self._entry_owed = False
+        # core.run_count of the routine run that had the Thumb bit set
+        self._thumb_run = -1
 
     # memory -------------------------------------------------------------------------------
 
@@ -46,8 +51,23 @@ class CortexFlashTarget:
         if core.state == TargetState.HALTED:
             return True
         if core.state == TargetState.DEBUG_RUNNING:
-            return self.algorithm_state() is not None and core.state == TargetState.HALTED
+            return self.routine_halted()
         return core.poll() == TargetState.HALTED
+
+    def routine_halted(self) -> bool:
+        """Has the routine reached its BKPT? One DHCSR read. The debug entry (halt
+        reason, register context) is left for whoever needs it: a fault report
+        (`algorithm_state`), a register read, or the next time the core runs."""
+        core = self.core
+        if core.state != TargetState.DEBUG_RUNNING:
+            return self.is_halted()
+        if not core._read_dhcsr() & V7.S_HALT:
+            return False
+        core.state = TargetState.HALTED
+        core.debug_reason = DebugReason.BREAKPOINT
+        core._dfsr_stale = True
+        self._entry_owed = True
+        return True
 
     def core_partno(self) -> int:
         info = self.core.info
@@ -59,6 +79,14 @@ class CortexFlashTarget:
 
     def read_core_register(self, name: str) -> int:
         return self.core.read_register(name)
+
+    def write_core_register(self, name: str, value: int) -> None:
+        self.core.write_register(name, value)
+
+    def restore_core_registers(self, values: dict[str, int]) -> None:
+        """Give registers back as OpenOCD's wait_algorithm does: cached and marked
+        dirty, written when the core next runs (or at shutdown), dropped by a reset."""
+        self.core.restore_registers(values)
 
     # work area ------------------------------------------------------------------------------
 
@@ -84,33 +112,47 @@ class CortexFlashTarget:
     # algorithms -----------------------------------------------------------------------------
 
     def start_algorithm(self, entry: int, registers: dict[str, int]) -> None:
+        """Set the registers and run from `entry` with interrupts masked and HardFault
+        caught. Writes only what differs from what the core is known to hold: DEMCR
+        once (a reset or the application's resume changes it back), the Thumb bit
+        only when not known set, C_MASKINTS (while halted) only when clear."""
         core = self.core
         if core.state != TargetState.HALTED:
             raise TargetNotHaltedError(f"[{core.name}] target not halted: cannot run a flash "
                                        "algorithm on a running core (run `reset halt` first)")
-        core.mem.write_u32(V7.DEMCR, V7.TRCENA | V7.VC_HARDERR | core.demcr_user)
+        core.write_demcr(V7.TRCENA | V7.VC_HARDERR | core.demcr_user)
+        written = {core.register_regsel(name) for name in registers} | {15}
+        core.prepare_to_run(keep=tuple(written))
         for name, value in registers.items():
             core.write_register(name, value)
         core.write_register("pc", entry & ~1)
-        xpsr = core.read_register("xPSR")
-        if not xpsr & (1 << 24):  # Thumb state, or the first instruction faults
-            core.write_register("xPSR", xpsr | (1 << 24))
-        core._write_dhcsr(V7.C_HALT | V7.C_MASKINTS | V7.C_DEBUGEN)  # MASKINTS only while halted
-        core._regs.clear()
+        if self._thumb_run != core.run_count:
+            xpsr = core.read_register("xPSR")
+            if not xpsr & XPSR_T:  # Thumb state, or the first instruction faults
+                core.write_register("xPSR", xpsr | XPSR_T)
+        if not core._maskints:
+            core._write_dhcsr(V7.C_HALT | V7.C_MASKINTS | V7.C_DEBUGEN)  # MASKINTS only while halted
+        core._drop_registers()
         core._write_dhcsr(V7.C_MASKINTS | V7.C_DEBUGEN)
+        core.run_count += 1
+        self._thumb_run = core.run_count  # a BKPT halt keeps the Thumb bit the routine ran with
+        self._entry_owed = False
         core.debug_reason = DebugReason.NOTHALTED
         core.state = TargetState.DEBUG_RUNNING
 
     def algorithm_state(self):  # -> CoreState | None
+        """None while the routine runs; once halted, the full report (halt reason from
+        DFSR, pc and xPSR), for fault and stall messages."""
         from ocdpy.flash.target_api import CoreState
 
         core = self.core
         dhcsr = core._read_dhcsr()
         if dhcsr & V7.S_HALT:
-            if core.state != TargetState.HALTED:
+            if core.state != TargetState.HALTED or self._entry_owed:
                 core.state = TargetState.HALTED
+                core.debug_reason = DebugReason.NOTHALTED  # let DFSR tell
                 core._debug_entry()
-                core.mem.write_u32(V7.DEMCR, V7.TRCENA | core.demcr_user)
+                self._entry_owed = False
             dfsr = core.dfsr
             reason = ("breakpoint" if dfsr & V7.DFSR_BKPT else
                       "fault (vector catch)" if dfsr & V7.DFSR_VCATCH else "halted")

@@ -110,6 +110,7 @@ def _parse_value(text: str) -> int:
 def _list(ctx: CommandContext, target) -> None:
     halted = target.halted
     ctx.print(f"===== {CACHE_NAMES[0]}")
+    core_dirty = set(target.core.dirty_registers())  # given back after flash routines, as OpenOCD
     for r in target.core.register_list():
         value = target.cached_register(r.name)
         if value is None and halted:
@@ -120,7 +121,7 @@ def _list(ctx: CommandContext, target) -> None:
         if value is None:
             ctx.print(f"({r.number}) {r.name} (/{r.bits})")
         else:
-            dirty = " (dirty)" if r.name in target.dirty else ""
+            dirty = " (dirty)" if r.name in target.dirty or r.name in core_dirty else ""
             ctx.print(f"({r.number}) {r.name} (/{r.bits}): 0x{hex_value(value, r.bits)}{dirty}")
     if target.register_count() > 59:
         ctx.print(f"===== {CACHE_NAMES[1]}")

@@ -53,7 +53,6 @@ class Target:
         # OpenOCD's breakpoint/watchpoint ids (`BP 3`): address -> id.
         self.bp_ids: dict[int, int] = {}
         self.wp_ids: dict[int, int] = {}
-        self._flash_target = None
         # Commands to skip before the next poll after failed ones (OpenOCD's backoff).
         self.backoff_times = 0
         self.backoff_count = 0
@@ -87,18 +86,10 @@ class Target:
 
     def flash_target(self):  # -> ocdpy.arm.flash_target.CortexFlashTarget
         """The flash layer's view of this target (where `flash ...` and verify_image run
-        their routines). It can write core registers, so the flash layer puts back the
-        registers a routine changed, as OpenOCD's run_algorithm does: after
-        `verify_image` or `flash write_image` the core resumes where it was."""
-        if self._flash_target is None:
-            from ocdpy.arm.flash_target import CortexFlashTarget
-
-            class _FlashTarget(CortexFlashTarget):
-                def write_core_register(self, name: str, value: int) -> None:
-                    self.core.write_register(name, value)
-
-            self._flash_target = _FlashTarget(self.core)
-        return self._flash_target
+        their routines): the core's own, which gives back the registers a routine
+        changed, as OpenOCD's run_algorithm does: after `verify_image` or `flash
+        write_image` the core resumes where it was."""
+        return self.core.flash_target()
 
     def require_examined(self) -> None:
         if not self.examined:
@@ -417,6 +408,7 @@ def create_targets(session: Any) -> None:
         if not target.examine_one():
             log.warning(f"target {target.name} examination failed")
     session.post_init_hooks.append(lambda: _after_init(made))
+    session.shutdown_hooks.append(lambda: _flush_registers(made))
 
 
 def _after_init(targets: list[Target]) -> None:
@@ -429,6 +421,17 @@ def _after_init(targets: list[Target]) -> None:
                 target.poll()
             except OcdError as e:
                 log.debug(f"first poll of {target.name} failed: {e}")
+
+
+def _flush_registers(targets: list[Target]) -> None:
+    """At shutdown (before the probe closes): registers given back after flash
+    routines but not written yet go to the core, so a later session (or a debugger
+    that attaches next) finds the core where the application was."""
+    for target in targets:
+        try:
+            target.core.flush_registers()
+        except OcdError as e:
+            log.debug(f"could not write back the registers of {target.name}: {e}")
 
 
 def _memory_port(adapter: Any, cfg: TargetConfig, ports: dict[str, Any]) -> Any:

@@ -279,26 +279,49 @@ def test_probe_commands_for_a_64k_read_and_1000_word_reads(link: str) -> None:
         assert b.rig.commands() - start == 1000
 
 
-def test_step_from_an_address_and_lockup_recovery() -> None:
+def _lock_up(core) -> None:
+    """A vector table whose HardFault handler faults again: the core locks up."""
     import struct
 
-    with captured_log() as out, bench() as b:
+    table = struct.pack("<4I", 0x20004000, RAM_LOOP + 7, RAM_LOOP + 7, RAM_LOOP + 7)
+    core.write_memory(RAM_LOOP + 0x100, 4, table)
+    core.write_u32(0xE000ED08, RAM_LOOP + 0x100)  # VTOR
+    core.resume(RAM_LOOP + 6)
+
+
+def test_step_from_an_address_and_lockup_recovery() -> None:
+    """The cortex_m target (DAP-level driver) halts a locked-up core, as OpenOCD's."""
+    with captured_log() as out, bench(driver="st-link") as b:
         core = b.core
         core.halt()
         core.wait_state()
         core.write_memory(RAM_LOOP, 2, LOOP_CODE + bytes.fromhex("00de"))  # ... ; udf #0
         core.step(RAM_LOOP)  # movs r0, #0
         assert (core.read_register("pc"), core.read_register("r0")) == (RAM_LOOP + 2, 0)
-        # a vector table whose HardFault handler faults again: the core locks up
-        table = struct.pack("<4I", 0x20004000, RAM_LOOP + 7, RAM_LOOP + 7, RAM_LOOP + 7)
-        core.write_memory(RAM_LOOP + 0x100, 4, table)
-        core.write_u32(0xE000ED08, RAM_LOOP + 0x100)  # VTOR
-        core.resume(RAM_LOOP + 6)
+        _lock_up(core)
         assert core.poll() == TargetState.HALTED
         assert core.lockup_cleared and core.debug_reason == DebugReason.DBGRQ
         assert core.core_mode == "Handler" and core.exception_number == 3
         assert "current mode: Handler HardFault" in core.arch_state()
     assert "Error: [stm32f1x.cpu] clearing lockup after double fault" in out.getvalue().splitlines()
+
+
+def test_hla_target_leaves_a_locked_up_core_running_silently() -> None:
+    """OpenOCD's hla_target never looks at S_LOCKUP: a blank chip (or a double fault)
+    shows as running, without an error line; `halt` then stops it."""
+    with captured_log() as out, bench() as b:
+        core = b.core
+        core.halt()
+        core.wait_state()
+        core.write_memory(RAM_LOOP, 2, LOOP_CODE + bytes.fromhex("00de"))
+        _lock_up(core)
+        for _ in range(3):
+            assert core.poll() == TargetState.RUNNING
+        assert not core.lockup_cleared
+        core.halt()
+        core.wait_state()
+        assert core.exception_number == 3
+    assert "lockup" not in out.getvalue()
 
 
 def test_reset_halt_is_a_vector_catch() -> None:

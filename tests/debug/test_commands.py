@@ -405,10 +405,29 @@ def test_load_dump_and_test_image(halted, tmp_path) -> None:
 def test_verify_image_runs_on_target_and_keeps_the_core_where_it_was(halted) -> None:
     h = halted
     h.run("step")
+    r0 = h.chip.register(0)
     out = h.run(f"verify_image {H.FIRMWARE}/blinky-f103.bin 0x08000000")
     assert out.startswith("verified 272 bytes in ")
-    assert h.chip.pc == RESET_HANDLER + 2
+    assert h.chip.pc != RESET_HANDLER + 2  # the routine's BKPT: the caller's pc is given back lazily
+    assert h.run("reg pc") == f"pc (/32): {RESET_HANDLER + 2:#010x}\n\n"
     assert h.run("reg sp") == "sp (/32): 0x20004ff8\n\n"
+    # as OpenOCD: registers given back are cached dirty until the core runs
+    listing = h.run("reg")
+    assert f"(15) pc (/32): {RESET_HANDLER + 2:#010x} (dirty)" in listing.splitlines()
+    assert f"(0) r0 (/32): {r0:#010x} (dirty)" in listing.splitlines()
+    h.session.shutdown()  # ... or the session ends: written then, so the next one finds them
+    assert (h.chip.pc, h.chip.register(0)) == (RESET_HANDLER + 2, r0)
+
+
+def test_the_core_runs_on_from_where_it_was_after_a_flash_routine(halted) -> None:
+    h = halted
+    h.run("step")
+    h.run(f"verify_image {H.FIRMWARE}/blinky-f103.bin 0x08000000")
+    h.run(f"bp {MAIN:#x} 2 hw")
+    h.run("resume")
+    h.run("wait_halt 1000")
+    assert h.chip.pc == MAIN
+    assert h.run("reg pc") == f"pc (/32): {MAIN:#010x}\n\n"
 
 
 # -- errors ------------------------------------------------------------------------------------------
