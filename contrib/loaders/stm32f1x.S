@@ -171,8 +171,7 @@ step_skipped:
 
 done:
 	movs	r2, #ST_DONE
-	str	r2, [r0, #P_STATUS]
-	b	lock
+	b	finish
 
 erase_failed:				/* r2 = SR, r6 = erase entry */
 	mov	r1, r2
@@ -187,7 +186,8 @@ prog_failed_sr:				/* r2 = SR */
 fail:					/* r1 = SR, r2 = status, r6 = address */
 	str	r6, [r0, #P_ADDR]
 	str	r1, [r0, #P_SR]
-	str	r2, [r0, #P_STATUS]
+finish:
+	report	r2, r1
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]

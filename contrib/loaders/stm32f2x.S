@@ -152,8 +152,7 @@ prog_last:
 
 done:
 	movs	r2, #ST_DONE
-	str	r2, [r0, #P_STATUS]
-	b	lock
+	b	finish
 
 erase_failed:				/* r2 = SR, r6 = erase entry */
 	mov	r1, r2
@@ -169,7 +168,8 @@ prog_failed:				/* r2 = SR; the unit before r4 failed */
 fail:					/* r1 = SR, r2 = status, r6 = address */
 	str	r6, [r0, #P_ADDR]
 	str	r1, [r0, #P_SR]
-	str	r2, [r0, #P_STATUS]
+finish:
+	report	r2, r1
 lock:
 	mov	r1, #CR_LOCK
 	str	r1, [r7, #CR]

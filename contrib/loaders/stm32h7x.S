@@ -130,8 +130,7 @@ prog_last:
 
 done:
 	movs	r2, #ST_DONE
-	str	r2, [r0, #P_STATUS]
-	b	lock
+	b	finish
 
 erase_failed:				/* r6 = erase entry */
 	ldr	r1, [r7, #SR]
@@ -144,7 +143,8 @@ prog_failed:				/* the flash word before r11 failed */
 fail:					/* r1 = SR, r2 = status, r6 = address */
 	str	r6, [r0, #P_ADDR]
 	str	r1, [r0, #P_SR]
-	str	r2, [r0, #P_STATUS]
+finish:
+	report	r2, r1
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]

@@ -58,6 +58,15 @@ def sector_hash(data: bytes) -> int:
     return h
 
 
+def check_value(data: bytes) -> int:
+    """What the check pass reports for a sector holding `data`: 0xffffffff if blank,
+    else its sector hash (0xfffffffe where that is 0xffffffff)."""
+    if data.count(0xFF) == len(data):
+        return 0xFFFFFFFF
+    h = sector_hash(data)
+    return h - 1 if h == 0xFFFFFFFF else h
+
+
 def and_of_words(data: bytes) -> int:
     """The AND of the little-endian words of `data`, as the check pass reports it."""
     value = 0xFFFFFFFF

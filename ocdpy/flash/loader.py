@@ -27,7 +27,6 @@ reporting (a fault) is halted and reported with the core state and what to try.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,10 +56,8 @@ MAX_RING = 64 * 1024
 # what is already queued ahead of it, so a fast link is not throttled by per-command
 # overhead. Nothing smaller than CHUNK_MIN is sent while more is to come.
 CHUNK_MIN = 256
-HEAD = 20  # wp, rp, status, address, status register: what each poll reads
-# Results up to this size are read with every poll of the check flag; bigger ones once,
-# after the flag is up (each SWD word costs about 50 us at 1 MHz).
-RESULTS_WITH_FLAG = 64
+HEAD = 20  # wp, rp, status, address, status register: read when the loader failed
+REPORTED = 0x80000000  # P_RP once the loader has finished: | status
 # Instructions per 8 bytes of the check loops (checks.inc), and the slowest core clock
 # a run may meet, for the check pass's timeout only.
 CHECK_CYCLES_PER_8 = 11
@@ -94,16 +91,17 @@ class CheckRun:
     blank: bool = False
 
     def results(self) -> int:
-        return 1 if self.blank else 2 * self.count
+        return 1 if self.blank else self.count
 
 
 @dataclass
 class CheckResults:
-    """What the check pass found: (sector hash, AND of the words) per hashed unit, in
-    the order of the runs, and the AND of each blank range up to and including the
-    first one that is not blank (later ones were not looked at)."""
+    """What the check pass found: per hashed unit, in the order of the runs, 0xffffffff
+    if it is blank, else its sector hash (ocdpy.flash.checksum.check_value); and the
+    AND of the words of each blank range up to and including the first one that is
+    not blank (later ones were not looked at)."""
 
-    units: list[tuple[int, int]]
+    units: list[int]
     blank_ranges: list[int]
 
     def all_blank(self, runs: int) -> bool:
@@ -133,6 +131,8 @@ class ProgramJob:
     step_units: list[int | None] = field(default_factory=list)
     expect: list[int] = field(default_factory=list)
     wait: bool = False
+    plan_room: int = 0  # steps the planner's job may have (with `wait`)
+    plan_data: int = 0  # bytes it may program (sizes the ring)
     planner: Callable[[CheckResults], ProgramJob] | None = None
     core_hz: float = 0.0  # the core clock to expect (for the first look at the checks)
 
@@ -149,10 +149,10 @@ class ProgramJob:
             pos += count
             unit = self.step_units[i] if i < len(self.step_units) else None
             if unit is not None:
-                digest, ones = results.units[unit]
-                if digest == self.expect[unit]:
+                found = results.units[unit]
+                if found == self.expect[unit]:
                     continue
-                if ones == 0xFFFFFFFF:
+                if found == 0xFFFFFFFF:
                     entry = 0
             steps.append((entry, address, count))
             chunks.append(piece)
@@ -206,14 +206,16 @@ def _layout(target: FlashTarget, code: bytes, job: ProgramJob) -> _Layout:
     useful ring."""
     code_size = _align(len(code), 8)
     nresults = sum(c.results() for c in job.checks)
-    plan_steps = len(job.steps) + 1 if job.wait else 0  # + 1: a mass erase
+    plan_steps = job.plan_room if job.wait else 0
     fixed = (code_size + PARAM_SIZE + CHECK_SIZE * len(job.checks) + 4 * len(job.expect)
              + STEP_SIZE * len(job.steps) + 4 + 4 * nresults + STEP_SIZE * plan_steps + 4)
     fixed = _align(fixed, max(job.unit, 4))
-    data_size = len(job.data)
-    want = _align(max(MIN_RING, min(MAX_RING, data_size + job.unit)), job.unit)
+    data_size = max(len(job.data), job.plan_data)
+    # Ring positions stay word aligned, so every top-up is a plain 32-bit memory write.
+    grain = max(job.unit, 4)
+    want = _align(max(MIN_RING, min(MAX_RING, data_size + grain)), grain)
     available = target.work_area_free()
-    ring = min(want, (available - fixed - job.unit - STACK) // job.unit * job.unit)
+    ring = min(want, (available - fixed - job.unit - STACK) // grain * grain)
     if ring < max(MIN_RING, 2 * job.unit) and ring < data_size + job.unit:
         raise NoWorkAreaError(f"work area too small for the flash loader ({available} bytes free, "
                               f"{fixed + STACK + max(MIN_RING, 2 * job.unit)} needed)")
@@ -279,10 +281,9 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext, 
                 target.stop_algorithm()
                 raise FlashError("internal: the loader waits for a plan and there is none")
             _check_job(plan)
-            if len(plan.steps) > len(job.steps) + 1:
+            if len(plan.steps) > job.plan_room:
                 target.stop_algorithm()
-                raise FlashError(f"internal: the plan has {len(plan.steps)} steps, room for "
-                                 f"{len(job.steps) + 1}")
+                raise FlashError(f"internal: the plan has {len(plan.steps)} steps, room for {job.plan_room}")
             first = lay.go - STEP_SIZE * len(plan.steps)
             target.write_memory(first, _words(*(w for step in plan.steps for w in step), len(plan.steps) + 1))
             job = plan
@@ -292,20 +293,20 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext, 
 
 
 def _await_checks(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layout) -> CheckResults:
-    """Wait for the check pass to end; return its results. The first look comes when
-    the pass should be over at the expected core clock, and reads the results with the
-    flag when they are small."""
+    """Wait for the check pass to end; return its results. The first look, when the
+    pass should be over at the expected core clock, reads the flag and the results
+    together; later looks read the flag alone (a single word is one probe command)."""
     nresults = sum(c.results() for c in job.checks)
-    together = 4 * nresults <= RESULTS_WITH_FLAG
     checked = sum(c.size * c.count for c in job.checks if not c.blank)
     cycles = checked / 8 * CHECK_CYCLES_PER_8
     budget = 0.5 + 3.0 * (cycles + sum(c.size for c in job.checks if c.blank)) / SLOWEST_HZ
     started, wall = target.now(), time.monotonic()
     if job.core_hz:
         target.wait(cycles / job.core_hz)
-    while True:
-        raw = target.read_memory(lay.flag, 4 + 4 * nresults if together else 4)
-        if int.from_bytes(raw[:4], "little") == 1:
+    raw = target.read_memory(lay.flag, 4 + 4 * nresults)
+    while int.from_bytes(raw[:4], "little") != 1:
+        if target.read_u32(lay.flag) == 1:
+            raw = target.read_memory(lay.flag, 4 + 4 * nresults)
             break
         elapsed = target.now() - started
         if elapsed > 0.01 + cycles / SLOWEST_HZ:
@@ -317,10 +318,8 @@ def _await_checks(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay:
             raise LoaderError(f"{ctx.what}: the flash loader did not finish checking {checked} bytes; "
                               f"core: {state.describe()}. Run `reset halt` and try again",
                               0, None, None, state)
-    if not together:
-        raw = target.read_memory(lay.flag, 4 + 4 * nresults)
     values = [int.from_bytes(raw[i:i + 4], "little") for i in range(4, 4 + 4 * nresults, 4)]
-    units: list[tuple[int, int]] = []
+    units: list[int] = []
     blanks: list[int] = []
     pos = 0
     for c in job.checks:
@@ -330,8 +329,8 @@ def _await_checks(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay:
             if values[pos - 1] != 0xFFFFFFFF:
                 break  # the loader stopped looking here
         else:
-            units += [(values[pos + 2 * i], values[pos + 2 * i + 1]) for i in range(c.count)]
-            pos += 2 * c.count
+            units += values[pos:pos + c.count]
+            pos += c.count
     return CheckResults(units, blanks)
 
 
@@ -358,47 +357,50 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
     last_step_count = len(job.steps)
     last_check = started
     programmed = 0
-    pace = _Pace(job.unit / job.unit_seconds if job.unit_seconds else 0.0)
+    pace = _Pace()
+    grain = max(job.unit, 4)
     # Nothing to program: the loader only erases, so look again only when it may be done.
     if not total and job.erase_seconds:
         target.wait(0.9 * job.total_erase_seconds())
 
     while True:
-        idle = target.now() - last_move > 0.1
-        head = target.read_memory(params, PARAM_SIZE if idle else HEAD)
-        rp = int.from_bytes(head[4:8], "little")
-        status = int.from_bytes(head[8:12], "little")
-        step_count = (int.from_bytes(head[PARAM_NSTEPS:PARAM_NSTEPS + 4], "little") if idle
-                      else last_step_count)
-        if status != ST_RUNNING:
-            _finish(target, status, head, ctx, job)
+        # One word tells both: the ring read pointer, or 0x80000000 | status at the end.
+        rp = target.read_u32(params + PARAM_RP)
+        if rp & REPORTED:
+            _finish(target, rp & 0xFF, params, ctx, job)
             if ctx.progress:
                 ctx.progress(total)
             return
         now = target.now()
+        step_count = last_step_count
+        if now - last_move > 0.1:  # an erase-only stretch moves no data: look at the steps
+            step_count = target.read_u32(params + PARAM_NSTEPS)
         if rp != last_rp or step_count != last_step_count:
             moved = (rp - last_rp) % ring_size
             programmed += moved
-            pace.consumed(moved, now - last_move)
             last_rp, last_move, last_step_count = rp, now, step_count
             if ctx.progress:
                 ctx.progress(programmed)
         if now - last_move > stall_limit or time.monotonic() - wall_start > wall_limit:
             _stalled(target, ctx, job, programmed, params)
         if sent < total:
-            free = (rp - wp - job.unit) % ring_size
+            # Up to the ring's end at most: a top-up is one memory write, never two.
+            free = min((rp - wp - grain) % ring_size, ring_end - wp)
             queued = (wp - rp) % ring_size
-            want = min(free, total - sent, max(CHUNK_MIN, pace.limit(queued, total - sent)))
-            want -= want % job.unit
-            # With plenty queued, wait for a real gap rather than paying the per-command
-            # overhead on slivers.
-            sliver = want < ring_size // 8 and queued > ring_size // 2
-            if want > 0 and (want >= CHUNK_MIN or want == total - sent) and not sliver:
-                t0 = target.now()
-                wp = _push(target, data, sent, want, wp, ring_start, ring_end)
-                t1 = target.now()
+            want = min(free, total - sent, pace.size(total - sent))
+            if want < total - sent:
+                want -= want % grain
+            # With half the ring queued the loader has time: wait until half of it is
+            # free and move that in one go, rather than paying per-command overhead on
+            # slivers (on a slow link, small top-ups move less than the loader uses).
+            sliver = want < ring_size // 2 and queued > ring_size // 2
+            if want > 0 and (want >= CHUNK_MIN or want == total - sent or wp + want == ring_end) and not sliver:
+                target.write_memory(wp, data[sent:sent + want])
+                wp += want
+                if wp >= ring_end:
+                    wp = ring_start
                 target.write_u32(params + PARAM_WP, wp)
-                pace.sent(want, t1 - t0, target.now() - t1)
+                pace.sent(want)
                 sent += want
                 continue
         if now - last_move > 0.05 and now - last_check > 0.05:
@@ -406,76 +408,44 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
             state = target.algorithm_state()
             if state is not None:
                 # Halted without a status: it faulted (or hit someone else's breakpoint).
-                head = target.read_memory(params, PARAM_SIZE)
-                status = int.from_bytes(head[8:12], "little")
-                if status != ST_RUNNING:
-                    _finish(target, status, head, ctx, job)
+                rp = target.read_u32(params + PARAM_RP)
+                if rp & REPORTED:
+                    _finish(target, rp & 0xFF, params, ctx, job)
                     return
                 raise _fault_error(target, ctx, state, programmed)
 
 
 class _Pace:
-    """How big a ring top-up may be. Each top-up costs two probe commands (the data's
-    and the write pointer's) besides its bytes, both measured as the run goes; the
-    loader eats data at most as fast as the datasheet programs it (or faster, if
-    seen). Where the link is the slower side the loader waits for data whatever is
-    done, so top-ups are as big as keeps the overhead small without making the loader
-    wait long for the last one; where the link is faster, a top-up must arrive before
-    the loader has used up what is queued."""
+    """How big a ring top-up may be, without clocks (a host's clock says little about a
+    virtual chip's time, and the link's speed is not known here): the first is small,
+    so the loader starts at once, each next one twice the last, so a slow link moves
+    data in big pieces with few commands; towards the end at most half of what is
+    left, so the loader does not program a big last piece alone after the link has
+    gone quiet. The ring's free space limits them all."""
 
-    def __init__(self, eat_rate: float) -> None:
-        self.eat = eat_rate  # bytes per second
-        self.overhead = 0.0  # seconds of one small probe command (the lowest seen)
-        self.push_bytes = 0
-        self.push_seconds = 0.0
-        self.pushes = 0
+    def __init__(self) -> None:
+        self.last = 0
 
-    def sent(self, nbytes: int, push_seconds: float, pointer_seconds: float) -> None:
-        self.overhead = min(self.overhead, pointer_seconds) if self.overhead else pointer_seconds
-        self.push_bytes += nbytes
-        self.push_seconds += max(push_seconds, 0.0)
-        self.pushes += 1
+    def size(self, remaining: int) -> int:
+        want = 2 * self.last if self.last else CHUNK_MIN
+        if remaining > 2 * CHUNK_MIN:
+            want = min(want, max(CHUNK_MIN, remaining // 2))
+        return max(want, CHUNK_MIN)
 
-    def consumed(self, nbytes: int, seconds: float) -> None:
-        if nbytes and seconds > 0:
-            self.eat = max(self.eat, nbytes / seconds)
-
-    def limit(self, queued: int, remaining: int) -> int:
-        if not self.pushes:
-            return CHUNK_MIN
-        per_byte = max(self.push_seconds - self.overhead * self.pushes, 1e-9) / self.push_bytes
-        link = 1.0 / per_byte
-        cost = 2.0 * self.overhead  # probe commands per top-up
-        if not self.eat or link < 1.2 * self.eat:
-            return int(math.sqrt(cost * remaining * link))
-        fits = (0.8 * queued / self.eat - cost) * link
-        gains = 1.5 * cost / (1.0 / self.eat - per_byte)  # smallest top-up that gets ahead
-        return int(max(fits, gains))
+    def sent(self, nbytes: int) -> None:
+        self.last = nbytes
 
 
-def _push(target: FlashTarget, data: bytes, sent: int, count: int, wp: int,
-          ring_start: int, ring_end: int) -> int:
-    first = min(count, ring_end - wp)
-    target.write_memory(wp, data[sent:sent + first])
-    wp += first
-    if wp >= ring_end:
-        wp = ring_start
-    rest = count - first
-    if rest:
-        target.write_memory(wp, data[sent + first:sent + count])
-        wp += rest
-    return wp
-
-
-def _finish(target: FlashTarget, status: int, head: bytes, ctx: LoaderContext, job: ProgramJob) -> None:
-    # The loader ends on BKPT right after writing its status; make sure it got there.
+def _finish(target: FlashTarget, status: int, params: int, ctx: LoaderContext, job: ProgramJob) -> None:
+    # The loader ends on BKPT right after reporting; make sure it got there.
     if status == ST_DONE:
         if not wait_for_halt(target, 3.0 * max(job.erase_seconds, default=0.0) + 1.0):
             target.stop_algorithm()
         return
     state = target.algorithm_state() or target.stop_algorithm()
-    address = int.from_bytes(head[12:16], "little")
-    sr = int.from_bytes(head[16:20], "little")
+    head = target.read_memory(params, HEAD)
+    address = int.from_bytes(head[PARAM_ADDR:PARAM_ADDR + 4], "little")
+    sr = int.from_bytes(head[PARAM_SR:PARAM_SR + 4], "little")
     decoded = ctx.describe_sr(sr)
     if status == ST_LOCKED:
         raise LoaderError(f"{ctx.what}: the flash controller stayed locked after the unlock keys "

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ocdpy import log
 from ocdpy.errors import FlashError
 from ocdpy.flash.bank import FlashBank
-from ocdpy.flash.checksum import crc_ranges, host_crc, sector_hash
+from ocdpy.flash.checksum import check_value, crc_ranges, host_crc
 from ocdpy.flash.drivers.base import MASS
 from ocdpy.flash.image import Image
 from ocdpy.flash.loader import CheckResults, CheckRun
@@ -241,7 +241,7 @@ def _write_bank_checked(plan: BankPlan, desired: dict[int, bytearray], blank_ran
     bank = plan.bank
     driver = bank.driver
     checks = _hash_runs(bank, plan.sectors) + [CheckRun(a, n, 1, blank=True) for a, n in blank_ranges]
-    expect = [sector_hash(bytes(desired[i])) for i in plan.sectors]
+    expect = [check_value(bytes(desired[i])) for i in plan.sectors]
     units = {i: u for u, i in enumerate(plan.sectors)}
     unit = driver.unit() if hasattr(driver, "unit") else 1
     worst = _writes_from(bank, desired, unit, skip_ff=True)
@@ -253,9 +253,9 @@ def _write_bank_checked(plan: BankPlan, desired: dict[int, bytearray], blank_ran
 
     def decide(results: CheckResults) -> tuple[list[int] | str, list[tuple[int, bytes]]]:
         states = {}
-        for i, (digest, ones) in zip(plan.sectors, results.units, strict=True):
-            states[i] = (SAME if digest == expect[units[i]] else
-                         BLANK if ones == 0xFFFFFFFF and bank.erased_value == 0xFF else DIFFERENT)
+        for i, found in zip(plan.sectors, results.units, strict=True):
+            states[i] = (SAME if found == expect[units[i]] else
+                         BLANK if found == 0xFFFFFFFF and bank.erased_value == 0xFF else DIFFERENT)
         _decide(plan, desired, states, rest_blank=bool(blank_ranges) and results.all_blank(len(blank_ranges)))
         meter.planned_bank(plan.program_bytes, estimate)
         return (MASS if plan.mass else plan.erase), plan.writes

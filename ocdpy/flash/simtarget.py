@@ -18,8 +18,6 @@ kept as dirty until the core next runs (armv7m_wait_algorithm does the same).
 
 from __future__ import annotations
 
-import math
-
 from ocdpy.errors import TargetError, TransferFaultError
 from ocdpy.flash.target_api import CoreState
 
@@ -61,24 +59,36 @@ class SimChipTarget:
         self._dirty: dict[str, int] = {}  # to write before the core next runs
 
     # cost model ------------------------------------------------------------------
+    # What the ST-Link commands cost in the sim's model (ocdpy.sim.stlink.timing); the
+    # SWD transfer counts are those the virtual probe counts for each command (the
+    # words plus the AP setup), so this target and the command line agree.
 
-    def _charge(self, payload: int, transfers: int, commands: int = 1) -> None:
+    def _command(self, data_bytes: int, transfers: int) -> None:
         from ocdpy.sim.stlink.timing import command_cost
 
-        self.commands += commands
-        per = command_cost(self.kind, 16 + payload // max(1, commands) + 2, 0, self.swd_khz)
-        swd = transfers * 48 / (self.swd_khz * 1000.0)
-        self.chip.advance(per * commands + swd)
+        self.commands += 1
+        self.chip.advance(command_cost(self.kind, 16 + data_bytes, transfers, self.swd_khz))
 
-    def _commands_for(self, address: int, size: int) -> int:
-        """Memory commands for `size` bytes at `address`: split where the MEM-AP's
-        address auto-increment wraps, and at the firmware's buffer size."""
+    def _pieces(self, address: int, size: int) -> list[int]:
+        """Bytes per memory command: split where the MEM-AP's address auto-increment
+        wraps, and at the firmware's buffer size."""
         block = 4096 if self._partno in (0xC23, 0xC24) else 1024
-        count, pos, end = 0, address, address + size
+        out, pos, end = [], address, address + size
         while pos < end:
-            pos += min(end - pos, block - (pos & (block - 1)), MAX_TRANSFER)
-            count += 1
-        return max(1, count)
+            n = min(end - pos, block - (pos & (block - 1)), MAX_TRANSFER)
+            out.append(n)
+            pos += n
+        return out
+
+    def _charge_memory(self, address: int, size: int, width: int, write: bool) -> None:
+        if size == 4 and width == 4 and not address & 3:
+            # READDEBUGREG / WRITEDEBUGREG: one command, the status in its reply.
+            self._command(2 if write else 8, 3 if write else 4)
+            return
+        for n in self._pieces(address, size):
+            # READMEM/WRITEMEM, then GETLASTRWSTATUS2 (12 bytes, no SWD) for the outcome.
+            self._command(n, (n + width - 1) // width + (2 if write else 3))
+            self._command(12, 0)
 
     # memory -------------------------------------------------------------------------
 
@@ -87,7 +97,7 @@ class SimChipTarget:
 
         if size <= 0:
             return b""
-        self._charge(size, math.ceil(size / width), self._commands_for(address, size))
+        self._charge_memory(address, size, width, write=False)
         try:
             return self.chip.mem_read(0, address, size, width)
         except SimBusFault as exc:
@@ -100,7 +110,7 @@ class SimChipTarget:
 
         if not data:
             return
-        self._charge(len(data), math.ceil(len(data) / width), self._commands_for(address, len(data)))
+        self._charge_memory(address, len(data), width, write=True)
         try:
             self.chip.mem_write(0, address, bytes(data), width)
         except SimBusFault as exc:
@@ -183,16 +193,16 @@ class SimChipTarget:
         if name in self._dirty:
             return self._dirty[name]
         if name not in self._regs:
-            # As the ST-Link's read-all-registers command: one USB command, 21 words.
-            self._charge(84, 2 * 21)
+            # The ST-Link's read-all-registers command: one USB command, 21 words.
+            self._command(88, 3 * 21)
             fresh = {n: self.chip.register(sel) for n, sel in REG_SEL.items()}
             self._regs = fresh | {n: v for n, v in self._regs.items() if n in fresh}
         return self._regs[name]
 
     def write_core_register(self, name: str, value: int) -> None:
-        # The ST-Link WRITEREG command is one USB command for the DCRDR+DCRSR pair.
+        # The ST-Link WRITEREG command: one USB command (DCRDR, DCRSR, S_REGRDY).
         self._dirty.pop(name, None)
-        self._charge(8, 2)
+        self._command(2, 3)
         self.chip.mem_write(0, DCRDR, (value & 0xFFFFFFFF).to_bytes(4, "little"), 4)
         self.chip.mem_write(0, DCRSR, (REG_SEL[name] | 1 << 16).to_bytes(4, "little"), 4)
         self._regs[name] = value & 0xFFFFFFFF

@@ -49,7 +49,8 @@ class Harness:
 
 @contextmanager
 def sim_session(chip_name: str, faults=(), state_path: str | None = None, swd_khz: float = 4000.0,
-                work_area: tuple[int, int] | None = None, target_cfg: str | None = None):
+                work_area: tuple[int, int] | None = None, target_cfg: str | None = None,
+                probe: str = "stlink-v2"):
     pytest.importorskip("unicorn")
     from ocdpy.commands.flash import build_banks
     from ocdpy.commands.registry import CommandMode
@@ -66,7 +67,7 @@ def sim_session(chip_name: str, faults=(), state_path: str | None = None, swd_kh
         session.run_script(target_cfg or TARGET_CFG[chip_name])
         tcfg = session.config.targets[0]
         area = work_area or (tcfg.work_area_phys, tcfg.work_area_size)
-        target = SimChipTarget(chip, work_area=area, swd_khz=swd_khz, name=tcfg.name)
+        target = SimChipTarget(chip, work_area=area, probe=probe, swd_khz=swd_khz, name=tcfg.name)
         target.reset_halt()
         session.runtime_targets = {tcfg.name: target}
         session.command_mode = CommandMode.EXEC

@@ -125,7 +125,17 @@ def test_probe_unplugged_mid_write_then_verify_names_the_sectors(tmp_path):
     (tmp_path / "big.bin").write_bytes(random.Random(3).randbytes(48 * 1024))
     state = tmp_path / "chip.json"
     cfg = ["-f", "interface/stlink.cfg", "-f", "target/stm32f4x.cfg"]
-    run = ocdpy(tmp_path, f"stm32f407vg,state={state},fault=unplug-after=150", *cfg, "-c", "init",
+    # Where "mid-write" is, in probe commands: half way between a session without the
+    # write and one with it (on scratch chips), so the test does not hang on how many
+    # commands either takes.
+    counts = []
+    for name, write in (("a", []), ("b", ["-c", "flash write_image erase big.bin 0x08000000"])):
+        ocdpy(tmp_path, f"stm32f407vg,state={tmp_path / name}.json,stats={tmp_path / name}.stats", *cfg,
+              "-c", "init", "-c", "reset halt", *write, "-c", "shutdown")
+        counts.append(stats(tmp_path / f"{name}.stats")["probe_commands"])
+    assert counts[1] > counts[0] + 20, counts
+    unplug = (counts[0] + counts[1]) // 2
+    run = ocdpy(tmp_path, f"stm32f407vg,state={state},fault=unplug-after={unplug}", *cfg, "-c", "init",
                 "-c", "reset halt", "-c", "flash write_image erase big.bin 0x08000000", "-c", "shutdown")
     needs_live_targets(run)
     assert "the probe lost the target while programming" in run.stderr

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ocdpy import log
 from ocdpy.errors import FlashError, ProbeError, TransferFaultError
-from ocdpy.flash.checksum import and_of_words, sector_hash
+from ocdpy.flash.checksum import and_of_words, check_value
 from ocdpy.flash.drivers.base import MASS, FlashDriver
 from ocdpy.flash.loader import (
     MAX_STEP_BYTES,
@@ -106,7 +106,15 @@ class Stm32Flash(FlashDriver):
         self.require_halted()
         self.ensure_access(writing=True)
         job = self.plan_job(*worst, units=units)
-        job.checks, job.expect, job.wait = checks, expect, wait
+        room, most = len(job.steps) + 1, len(job.data)  # + 1: a mass erase step
+        if wait and not any(c.blank for c in checks):
+            # The loader will wait for the host's plan whatever it finds: no steps or
+            # hashes to give it (less to upload, more room for the ring).
+            job = ProgramJob(self.regs_base(), b"", self.unit(), extra_cr=self.extra_cr(),
+                             unit_seconds=self.program_seconds(self.unit()))
+        else:
+            job.expect = expect
+        job.checks, job.wait, job.plan_room, job.plan_data = checks, wait, room if wait else 0, most
         job.planner = lambda results: self.plan_job(*decide(results))
         job.core_hz = self.core_hz()
         self._run_job(job, lambda: self._direct(self.plan_job(*decide(self.read_back_checks(checks)))))
@@ -144,8 +152,7 @@ class Stm32Flash(FlashDriver):
                     break
                 continue
             for i in range(c.count):
-                data = self.read(c.address + i * c.size - base, c.size)
-                units.append((sector_hash(data), and_of_words(data)))
+                units.append(check_value(self.read(c.address + i * c.size - base, c.size)))
         return CheckResults(units, blanks)
 
     def plan_job(self, erase: list[int] | str, writes: list[tuple[int, bytes]],
