@@ -6,12 +6,13 @@ and lets modeled time pass with `advance()`, during which the core executes.
 
 Time. `stats.clock.now` is the probe's modeled time. The core keeps its own
 `core_time`; `advance()` runs it in slices of at most 1 ms until it reaches the clock.
-Instructions cost one cycle each at the reset clock. A core stalled by the flash (BSY
-polling, bus stalls) until past the clock stops there, before the access that waits:
-it makes that access, and goes on, only once the clock has got there, so nothing it
-does after the wait is visible early. (An instruction with several accesses, STM or
-PUSH, cannot be stopped half-way: it finishes its wait inside the slice and may get
-ahead of the clock; a halt it reaches there becomes visible when the clock gets there.)
+Instructions cost one cycle each at the reset clock. A core that waits on the flash
+(BSY polling, bus stalls) takes the wait in one step. A long wait (an erase) that ends
+past the clock stops the core before the access that waits: it makes that access, and
+goes on, only once the clock has got there, so nothing it does after the wait shows
+early. Short waits (programming), and any wait of an instruction with several accesses
+(STM, PUSH), are taken inside the slice: the core may get ahead of the clock by about a
+slice; a halt it reaches there becomes visible when the clock gets there.
 """
 
 from __future__ import annotations

@@ -190,12 +190,16 @@ WAITS = {
 
 
 def _start_erase_loader(wait: str) -> tuple[object, Probe, float]:
+    return _start_erase_loader_with(WAITS[wait])
+
+
+def _start_erase_loader_with(wait: str) -> tuple[object, Probe, float]:
     chip = create_chip("stm32f407vg")
     probe = Probe(chip)
     probe.reset_halt()
     probe.write32(DEMCR, 0)
     probe.write32(STATUS, 0)
-    probe.write(LOADER_ADDR, assemble(F4_ERASE_THEN_REPORT.format(wait=WAITS[wait]), "cortex-m4"))
+    probe.write(LOADER_ADDR, assemble(F4_ERASE_THEN_REPORT.format(wait=wait), "cortex-m4"))
     probe.set_reg(SEL_PC, LOADER_ADDR)
     start = chip.stats.clock.now
     probe.resume()
@@ -288,3 +292,22 @@ def test_a_reset_ends_the_wait_of_a_core_stalled_on_an_erase() -> None:
     probe.write32(0xE000ED0C, 0x05FA0004)  # SYSRESETREQ: the firmware starts again now
     chip.advance(0.050)
     assert chip.gpio_toggles("D", 12) >= 10  # not only once the abandoned erase would be over
+
+
+def test_a_write_that_waits_for_an_erase_is_made_once_the_erase_is_over() -> None:
+    # Starting a second sector erase while the first runs stalls the CR write (RM0090);
+    # the core is stopped before it and must make it exactly once, 250 ms later.
+    chip, probe, start = _start_erase_loader_with(
+        "    ldr r5, =0x00010212        @ STRT | PSIZE x32 | SNB 2 | SER\n    str r5, [r0, #0x10]\n"
+        "wait:\n    ldr r5, [r0, #0x0C]\n    tst r5, #0x10000\n    bne wait")
+    chip.flash.write(0x8000, b"\x00" * 4)
+    chip.flash_changed(0x08008000, 4)
+    chip.advance(0.100)
+    assert chip.stats.get("flash_erases_sector") == 1  # the second one waits for the first
+    assert chip.flash_bytes(0x8000, 4) == b"\x00" * 4
+    while probe.read32(STATUS) == 0:
+        assert chip.stats.clock.now - start < 1.0, "the loader never reported"
+        chip.advance(0.001)
+    assert chip.stats.clock.now - start >= 0.500  # two 16 KiB sectors at x32
+    assert chip.stats.get("flash_erases_sector") == 2
+    assert chip.flash_bytes(0x8000, 4) == b"\xff" * 4
