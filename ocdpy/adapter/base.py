@@ -202,6 +202,12 @@ class Adapter(ABC):
         return False
 
     @property
+    def disconnected(self) -> str | None:
+        """Why the probe is gone, once it was lost mid-session (unplugged, USB link or
+        server failed), as one line telling what to do; None while it is usable."""
+        return None
+
+    @property
     def hla(self) -> HlaAccess | None:
         """High-level core/memory access, for `hla_*` transports."""
         return None

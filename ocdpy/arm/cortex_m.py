@@ -282,11 +282,12 @@ class CortexM:
             self.state = TargetState.UNKNOWN
             self._reconnect_pending = getattr(self.adapter, "reconnect", None) is not None
             reason = getattr(exc, "reason", None) or str(exc)
+            way_back = ("`reset halt` regains control through NRST" if self.reset_config.has_srst else
+                        "`reset halt` with `reset_config srst_only connect_assert_srst` regains control")
             raise TargetConnectionError(
                 f"[{self.name}] lost contact with the target ({reason}): its firmware may have "
-                "disabled the SWD pins or entered a low-power mode; `reset halt` with `reset_config "
-                "srst_only connect_assert_srst` regains control; otherwise check the wiring and "
-                "the target power") from None
+                f"disabled the SWD pins or entered a low-power mode; {way_back}; otherwise check the "
+                "wiring and the target power") from None
         if dhcsr & V7.S_LOCKUP and self.hla is None:
             # OpenOCD's cortex_m target halts a locked-up core; its hla target never
             # looks at S_LOCKUP (the core just counts as running).

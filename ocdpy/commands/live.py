@@ -41,12 +41,18 @@ def target_of(ctx: CommandContext) -> Target:
 
 
 def require_probe(session) -> None:
-    """Once the probe has gone (unplugged, or closed after an error), every target
-    command says so in one line instead of failing on the closed connection."""
-    link = getattr(session.adapter, "link", None)
+    """Once the probe has gone (unplugged, its USB link or the ST-LINK server lost),
+    every target command says so in one line instead of failing on the closed
+    connection."""
+    adapter = session.adapter
+    if adapter is None:
+        return
+    lost = getattr(adapter, "disconnected", None)
+    if lost:
+        raise CommandFailed(lost)
+    link = getattr(adapter, "link", None)
     if link is not None and getattr(link, "is_open", True) is False:
-        raise CommandFailed("the ST-Link is no longer connected (it was unplugged, or closed after an "
-                            "error): check the cable, then start ocdpy again")
+        raise CommandFailed("the ST-Link was closed after an error: check the cable, then start ocdpy again")
 
 
 def parse_address(text: str, what: str = "addr") -> int:

@@ -202,5 +202,24 @@ def test_unplugged_probe(link: str) -> None:
             for _ in range(5):
                 r.adapter.hla.read_memory(0x20000000, 64, 4)
         assert "check the cable, then run again" in str(info.value)
-        with pytest.raises(ProbeError):  # still an error, never a hang
+        unplugged = "the ST-Link was unplugged (or its USB link failed): reconnect it and run again"
+        assert r.adapter.disconnected == unplugged
+        with pytest.raises(ProbeDisconnectedError) as info:  # still an error, never a hang
             r.adapter.hla.read_u32(0x20000000)
+        assert str(info.value) == unplugged  # not "not open": it says what happened
+
+
+def test_lost_stlink_server_connection() -> None:
+    import socket
+
+    with rig(link="tcp") as r:
+        assert r.adapter.disconnected is None
+        r.adapter.link.sock.shutdown(socket.SHUT_RDWR)  # as when the server stops
+        with pytest.raises(ProbeDisconnectedError, match="ST-LINK server on port .*: restart it"):
+            r.adapter.hla.read_u32(0x20000000)
+        lost = r.adapter.disconnected
+        assert lost is not None and lost.startswith("the connection to the ST-LINK server was lost")
+        with pytest.raises(ProbeDisconnectedError) as info:
+            r.adapter.hla.read_u32(0x20000000)
+        assert str(info.value) == lost
+

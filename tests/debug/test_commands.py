@@ -440,19 +440,28 @@ def test_commands_that_need_a_halted_core_say_so(h) -> None:
     assert h.run("mdw 0x20000000").startswith("0x20000000: ")  # memory works on a running core
 
 
-def test_probe_unplugged_mid_command(tmp_path) -> None:
-    """The probe vanishes during a long read: one Error line, no hang; what follows
-    says the probe is gone."""
-    with H.sim_session(tmp_path) as h:
+@pytest.mark.parametrize("link", ["usb", "tcp"])
+def test_probe_unplugged_mid_command(tmp_path, link: str) -> None:
+    """The probe vanishes during a long read: one Error line, no hang; whatever
+    touches the probe afterwards (target, flash and adapter commands alike) says it
+    was unplugged and what to do, not that it is "not open"."""
+    with H.sim_session(tmp_path, link=link) as h:
         h.run("reset halt")
         h.hw.probe.faults.unplug_after = h.hw.probe.commands + 3
         out = h.fails("mdw 0x08000000 16384")
-        assert out == ("Error: ST-Link disconnected (USB error: No such device (it may have been "
-                       "disconnected) [errno 19]): check the cable, then run again\n")
-        gone = ("Error: the ST-Link is no longer connected (it was unplugged, or closed after an error): "
-                "check the cable, then start ocdpy again\n")
+        assert len(out.splitlines()) == 1
+        if link == "usb":
+            assert out == ("Error: ST-Link disconnected (USB error: No such device (it may have been "
+                           "disconnected) [errno 19]): check the cable, then run again\n")
+        else:
+            assert out.startswith("Error: ST-Link disconnected (the ST-LINK server reports the device gone")
+        gone = "Error: the ST-Link was unplugged (or its USB link failed): reconnect it and run again\n"
+        assert h.session.adapter.disconnected == gone[len("Error: "):-1]
         assert h.fails("reg pc") == gone
         assert h.fails("reset halt").startswith(gone)
+        assert h.fails("adapter speed 480") == gone
+        assert h.fails("flash probe 0").splitlines()[0] == gone.rstrip("\n")
+        assert h.run("echo {still here}") == "still here\n"  # the session itself goes on
 
 
 def test_a_usb_transfer_error_is_recoverable(tmp_path) -> None:

@@ -14,7 +14,7 @@ from ocdpy.adapter.base import Adapter, AdapterSettings, DapAccess, HlaAccess, R
 from ocdpy.errors import ConfigError, OcdError, ProbeError, TargetConnectionError
 
 from . import consts as C
-from .protocol import SWD_PINS_HINT, Stlink, status_error
+from .protocol import NRST_HINT, SWD_PINS_HINT, Stlink, status_error
 from .speed import V2_SWD_SPEEDS, match_speed, unmatched_message
 from .transport import StlinkTransport
 from .version import DAP_DIRECT_MIN_V2_JTAG
@@ -84,6 +84,7 @@ class StlinkAdapter(Adapter):
         self.transport = transport_name or ("hla_swd" if driver == "hla" else "dapdirect_swd")
         self.link = transport
         self.stlink = Stlink(transport)
+        self.stlink.link_hint = self._link_hint
         self.requested_khz = speed_khz
         self.reset_config = reset or ResetConfig()
         self.voltage: float | None = None
@@ -110,6 +111,10 @@ class StlinkAdapter(Adapter):
     @property
     def is_open(self) -> bool:
         return self.link.is_open and self._in_debug
+
+    @property
+    def disconnected(self) -> str | None:
+        return self.link.lost
 
     @property
     def version(self):  # -> StlinkVersion | None
@@ -173,7 +178,10 @@ class StlinkAdapter(Adapter):
         else:
             self._dap = StlinkDap(st)
 
-    def _connect_error(self, status: int, under_reset: bool) -> TargetConnectionError:
+    def _link_hint(self) -> str:
+        return NRST_HINT if self.reset_config.has_srst else SWD_PINS_HINT
+
+    def _connect_error(self, status: int, under_reset: bool, reconnecting: bool = False) -> TargetConnectionError:
         reason = f"{C.STATUS_TEXT.get(status, 'error')}, ST-Link status {status:#04x}"
         volts = self.voltage
         if volts is not None and volts < LOW_VOLTAGE:
@@ -186,6 +194,12 @@ class StlinkAdapter(Adapter):
             return TargetConnectionError(
                 f"cannot connect to the target over SWD even with NRST held low ({reason}){powered}: "
                 "check the SWDIO, SWCLK, GND and NRST wiring")
+        if reconnecting and self.reset_config.has_srst:
+            # connect under reset is configured already: the way back is a reset through NRST
+            return TargetConnectionError(
+                f"cannot connect to the target over SWD ({reason}){powered}: its firmware may have "
+                "disabled the SWD pins or entered a low-power mode; `reset halt` regains control "
+                "through NRST; otherwise check the SWDIO, SWCLK and GND wiring")
         return TargetConnectionError(
             f"cannot connect to the target over SWD ({reason}){powered}: check the SWDIO, SWCLK "
             f"and GND wiring; {SWD_PINS_HINT}")
@@ -201,7 +215,7 @@ class StlinkAdapter(Adapter):
         self._in_debug = False
         status = st.enter_swd()
         if status != C.OK:
-            raise self._connect_error(status, self._srst)
+            raise self._connect_error(status, self._srst, reconnecting=True)
         self._in_debug = True
         if self.driver == "hla":
             st.init_ap(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 import time
+from collections.abc import Callable
 
 from ocdpy import log
 from ocdpy.errors import ProbeError, TargetConnectionError, TransferFaultError
@@ -28,9 +29,12 @@ S_REGRDY, DCRSR_WNR = 1 << 16, 1 << 16
 REGRDY_POLLS = 10
 SWD_PINS_HINT = ("if the firmware disables the SWD pins or sleeps, connect under reset: "
                  "`reset_config srst_only connect_assert_srst`")
+# ... when NRST is configured already: a reset brings the target back
+NRST_HINT = "if the firmware disables the SWD pins or sleeps, `reset halt` regains control through NRST"
 
 
-def status_error(status: int, what: str, address: int | None = None) -> ProbeError:
+def status_error(status: int, what: str, address: int | None = None,
+                 hint: str = SWD_PINS_HINT) -> ProbeError:
     """The error for a failed command: what failed, why, and what to do."""
     text = C.STATUS_TEXT.get(status, "unknown status")
     where = f" at {address:#010x}" if address is not None else ""
@@ -42,7 +46,7 @@ def status_error(status: int, what: str, address: int | None = None) -> ProbeErr
     if status in C.LINK_STATUSES or status in C.WAIT_STATUSES:
         error = TargetConnectionError(
             f"{what}{where} failed: {text} (ST-Link status {status:#04x}); the target does not "
-            f"answer on SWD: check the wiring and the target power; {SWD_PINS_HINT}")
+            f"answer on SWD: check the wiring and the target power; {hint}")
         error.reason = f"{what}{where}: {text}, ST-Link status {status:#04x}"  # type: ignore[attr-defined]
         return error
     if status == C.UNKNOWN_CMD:
@@ -70,6 +74,8 @@ class Stlink:
         # it. 1 KiB is what ADIv5 guarantees; the core raises it (4 KiB on M3/M4).
         self.tar_autoincr_block = 1024
         self.opened_aps: set[int] = set()
+        # What a lost-link error advises; the adapter knows whether NRST is configured.
+        self.link_hint: Callable[[], str] = lambda: SWD_PINS_HINT
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -94,7 +100,7 @@ class Stlink:
             if status in C.WAIT_STATUSES and _wait_retry(attempt):
                 attempt += 1
                 continue
-            raise status_error(status, what, address)
+            raise status_error(status, what, address, self.link_hint())
 
     def has(self, feature: str) -> bool:
         return self.version is not None and self.version.has(feature)
@@ -240,7 +246,7 @@ class Stlink:
             if status in C.WAIT_STATUSES and _wait_retry(attempt):
                 attempt += 1
                 continue
-            raise status_error(status, "memory read", fault if fault is not None else address)
+            raise status_error(status, "memory read", fault if fault is not None else address, self.link_hint())
 
     def _write_one(self, width: int, address: int, data: bytes, ap: int, csw: int) -> None:
         block = self._mem_block(_WRITE_CMD[width], address, len(data), ap, csw)
@@ -253,7 +259,8 @@ class Stlink:
             if status in C.WAIT_STATUSES and _wait_retry(attempt):
                 attempt += 1
                 continue
-            raise status_error(status, "memory write", fault if fault is not None else address)
+            raise status_error(status, "memory write", fault if fault is not None else address,
+                               self.link_hint())
 
     def _pieces(self, address: int, size: int, width: int, block: int):  # -> Iterator[tuple[int, int, int]]
         """Split a transfer into (address, length, width) commands the firmware accepts:

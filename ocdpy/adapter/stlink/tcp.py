@@ -14,7 +14,7 @@ import struct
 from ocdpy import log
 from ocdpy.errors import ProbeDisconnectedError, ProbeError
 
-from .transport import StlinkTransport, serial_matches
+from .transport import UNPLUGGED, StlinkTransport, serial_matches
 
 CMD_REFRESH_DEVICE_LIST = 0x00
 CMD_GET_NB_DEV = 0x01
@@ -34,6 +34,8 @@ DEV_INFO_SIZE = 41
 MAX_SEND = 10240  # the server's buffers (and OpenOCD's)
 REPLY_TIMEOUT_S = 5.0
 BUSY_RETRIES = 8
+SERVER_LOST = ("the connection to the ST-LINK server was lost (it stopped, or lost the ST-Link): "
+               "restart it, check the ST-Link's cable, and run again")
 
 
 class StlinkTcp(StlinkTransport):
@@ -73,20 +75,22 @@ class StlinkTcp(StlinkTransport):
 
     def _request(self, data: bytes, reply_size: int) -> bytes:
         if self.sock is None:
-            raise ProbeError("the ST-Link is not open (init has not run, or the probe was closed)")
+            raise self.closed_error()
         try:
             self.sock.sendall(data)
         except OSError as exc:
-            self._drop()
+            self._drop(SERVER_LOST)
             raise ProbeDisconnectedError(f"lost the connection to the ST-LINK server on port "
                                          f"{self.port} ({exc}): restart it, then run again") from None
         try:
             return self._recv(reply_size)
         except ProbeDisconnectedError:
-            self._drop()
+            self._drop(SERVER_LOST)
             raise
 
-    def _drop(self) -> None:
+    def _drop(self, lost: str | None = None) -> None:
+        if lost and self.connect_id:
+            self.lost = lost
         if self.sock is not None:
             try:
                 self.sock.close()
@@ -182,7 +186,7 @@ class StlinkTcp(StlinkTransport):
 
     def xfer(self, block: bytes, data_out: bytes = b"", read_size: int = 0) -> bytes:
         if not self.is_open:
-            raise ProbeError("the ST-Link is not open (init has not run, or the probe was closed)")
+            raise self.closed_error()
         direction = DIR_WRITE if data_out else DIR_READ
         size = len(data_out) if data_out else read_size
         if 32 + len(data_out) > MAX_SEND:
@@ -199,6 +203,7 @@ class StlinkTcp(StlinkTransport):
             return reply[4:]
         if status == SS_OPEN_ERR:
             self.connect_id = 0
+            self.lost = UNPLUGGED
             raise ProbeDisconnectedError(f"ST-Link disconnected (the ST-LINK server reports the device "
                                          f"gone, status {status:#x}): check the cable, then run again")
         if status == SS_TIMEOUT:

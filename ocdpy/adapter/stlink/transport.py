@@ -11,6 +11,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 SERIAL_LEN = 24  # 12 bytes, printed as hex digits
+UNPLUGGED = "the ST-Link was unplugged (or its USB link failed): reconnect it and run again"
+NOT_OPEN = "the ST-Link is not open (init has not run, or the probe was closed)"
 
 
 class StlinkTransport(ABC):
@@ -18,6 +20,15 @@ class StlinkTransport(ABC):
     vid: int = 0
     pid: int = 0
     serial: str = ""
+    # Set when the link was lost under us (unplugged, USB failure, server gone): what
+    # to tell whoever uses the probe from then on.
+    lost: str | None = None
+
+    def closed_error(self) -> Exception:
+        """What a command on a closed transport raises: the loss, if that closed it."""
+        from ocdpy.errors import ProbeDisconnectedError, ProbeError
+
+        return ProbeDisconnectedError(self.lost) if self.lost else ProbeError(NOT_OPEN)
 
     @abstractmethod
     def open(self) -> None:

@@ -15,7 +15,7 @@ from ocdpy import log
 from ocdpy.errors import ProbeDisconnectedError, ProbeError
 
 from . import consts as C
-from .transport import SERIAL_LEN, StlinkTransport, serial_matches
+from .transport import SERIAL_LEN, UNPLUGGED, StlinkTransport, serial_matches
 
 LIBUSB_ERROR_ACCESS = -3
 LIBUSB_ERROR_NO_DEVICE = -4
@@ -192,7 +192,7 @@ class StlinkUsb(StlinkTransport):
         import usb.core
 
         if self.dev is None:
-            raise ProbeError("the ST-Link is not open (init has not run, or the probe was closed)")
+            raise self.closed_error()
         if self._resync:
             self._drain()
         phase = "command"
@@ -219,6 +219,7 @@ class StlinkUsb(StlinkTransport):
 
         if _is_gone(exc):
             self.close()
+            self.lost = UNPLUGGED
             return ProbeDisconnectedError(f"ST-Link disconnected (USB error: {_usb_text(exc)}): "
                                           "check the cable, then run again")
         self._resync = True
