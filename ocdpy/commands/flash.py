@@ -458,7 +458,7 @@ def _verify_image(ctx: CommandContext, args: list[str], checksum_only: bool) -> 
                 first = seg.address + i if first is None else first
                 ctx.print(f"diff {diffs} address 0x{seg.address + i:08x}. Was 0x{got:02x} instead of 0x{want:02x}")
                 diffs += 1
-                if diffs > 128:
+                if diffs >= 128:  # OpenOCD stops after the 128th, saying so whether or not more follow
                     ctx.print("More than 128 errors, the rest are not printed.")
                     raise CommandFailed(_sectors_text(ctx, differing + [(seg.address, seg.end)]))
         differing.append((seg.address, seg.end))
