@@ -170,3 +170,24 @@ def test_unexpected_exception_is_one_error_line(monkeypatch, capsys):
     text = capsys.readouterr().err
     assert "Error: internal error: RuntimeError: simulated bug" in text
     assert "Traceback" not in text
+
+
+@pytest.mark.oracle("openocd")
+def test_deliberate_differences_from_openocd_stay_as_documented(tmp_path):
+    """docs/commands.md "Deliberate differences": a failed -c command's result keeps its
+    `Error: ` prefix (the text after it and the exit code are OpenOCD's), and `catch`
+    of a failed command gives 1 (OpenOCD: its C error code, here -603) with OpenOCD's
+    message."""
+    from tests import oracles
+
+    openocd = oracles.need("openocd")
+    commands = ["-c", "echo [catch {adapter speed foo} msg]:$msg", "-c", "adapter speed foo"]
+    theirs = subprocess.run([openocd, *commands], capture_output=True, timeout=60, cwd=tmp_path,
+                            stdin=subprocess.DEVNULL)
+    ours = ocdpy(*commands, cwd=str(tmp_path))
+    assert ours.returncode == theirs.returncode == 1
+    their_lines = theirs.stderr.decode().splitlines()[4:]
+    assert their_lines == ["Error: Invalid command argument", "-603:khz option value ('foo') is not valid", "",
+                           "Error: Invalid command argument", "khz option value ('foo') is not valid"]
+    assert err(ours) == ["Error: Invalid command argument", "1:khz option value ('foo') is not valid", "",
+                         "Error: Invalid command argument", "Error: khz option value ('foo') is not valid"]
