@@ -359,6 +359,7 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
     programmed = 0
     pace = _Pace()
     grain = max(job.unit, 4)
+    link_bound = False
     # Nothing to program: the loader only erases, so look again only when it may be done.
     if not total and job.erase_seconds:
         target.wait(0.9 * job.total_erase_seconds())
@@ -375,6 +376,8 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
         step_count = last_step_count
         if now - last_move > 0.1:  # an erase-only stretch moves no data: look at the steps
             step_count = target.read_u32(params + PARAM_NSTEPS)
+        if rp != last_rp and sent < total and (wp - rp) % ring_size < CHUNK_MIN:
+            link_bound = True  # the loader used up all it had: data is what it waits for
         if rp != last_rp or step_count != last_step_count:
             moved = (rp - last_rp) % ring_size
             programmed += moved
@@ -387,20 +390,25 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
             # Up to the ring's end at most: a top-up is one memory write, never two.
             free = min((rp - wp - grain) % ring_size, ring_end - wp)
             queued = (wp - rp) % ring_size
-            want = min(free, total - sent, pace.size(total - sent))
+            paced = pace.size(total - sent)
+            want = min(free, total - sent, paced)
             if want < total - sent:
                 want -= want % grain
-            # With half the ring queued the loader has time: wait until half of it is
-            # free and move that in one go, rather than paying per-command overhead on
+            # With half the ring queued the loader has time: wait for a gap of a quarter
+            # of it and move that in one go, rather than paying per-command overhead on
             # slivers (on a slow link, small top-ups move less than the loader uses).
-            sliver = want < ring_size // 2 and queued > ring_size // 2
+            # Once the loader has had to wait for data, the link is the slower side and
+            # must never idle.
+            sliver = (not link_bound and want < ring_size // 4 and queued > ring_size // 2
+                      and wp + want != ring_end)
             if want > 0 and (want >= CHUNK_MIN or want == total - sent or wp + want == ring_end) and not sliver:
                 target.write_memory(wp, data[sent:sent + want])
                 wp += want
                 if wp >= ring_end:
                     wp = ring_start
                 target.write_u32(params + PARAM_WP, wp)
-                pace.sent(want)
+                if want == paced:  # one cut short by the ring's end or fill sets no pace
+                    pace.sent(want)
                 sent += want
                 continue
         if now - last_move > 0.05 and now - last_check > 0.05:

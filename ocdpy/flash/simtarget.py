@@ -57,6 +57,7 @@ class SimChipTarget:
         self._halted: bool | None = None  # known state; None: ask DHCSR
         self._regs: dict[str, int] = {}  # read while halted (one READALLREGS command)
         self._dirty: dict[str, int] = {}  # to write before the core next runs
+        self._maskints = False  # C_MASKINTS set (it may only change while halted)
 
     # cost model ------------------------------------------------------------------
     # What the ST-Link commands cost in the sim's model (ocdpy.sim.stlink.timing); the
@@ -154,12 +155,15 @@ class SimChipTarget:
 
     def halt(self) -> None:
         self._regs = {}
-        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+        self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT | (C_MASKINTS if self._maskints else 0))
         self._halted = True
 
     def resume(self) -> None:
         self._flush_dirty()
         self._regs = {}
+        if self._maskints:
+            self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT)
+            self._maskints = False
         self._halted = False
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN)
 
@@ -175,14 +179,14 @@ class SimChipTarget:
         self._halted = None
         if not self.is_halted():
             raise TargetError("the core did not halt after reset")
-        self.write_u32(DEMCR, TRCENA | VC_HARDERR)
-        self._demcr_set = True
+        self.write_u32(DEMCR, TRCENA)  # as a debugger leaves it after reset: no vector catch
+        self._maskints = False
         self.core_partno()
         self.read_core_register("pc")
 
     def reset_run(self) -> None:
         """reset run: system reset, debug requests cleared, the core runs."""
-        self._demcr_set = False
+        self._demcr_set = self._maskints = False
         self._regs, self._dirty = {}, {}
         self._halted = False
         self.write_u32(DEMCR, TRCENA)
@@ -258,7 +262,11 @@ class SimChipTarget:
         self.write_core_register("pc", entry | 1)
         if not self.read_core_register("xpsr") & XPSR_T:
             self.write_core_register("xpsr", self.read_core_register("xpsr") | XPSR_T)
-        # Interrupts stay masked while the routine runs (C_MASKINTS, set while halted).
+        # Interrupts stay masked while the routine runs: C_MASKINTS may only change while
+        # halted, so it is set in a write of its own the first time.
+        if not self._maskints:
+            self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_HALT | C_MASKINTS)
+            self._maskints = True
         self._halted = None
         self.write_u32(DHCSR, DBGKEY | C_DEBUGEN | C_MASKINTS)
 

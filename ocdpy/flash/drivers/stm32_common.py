@@ -237,6 +237,21 @@ class Stm32Flash(FlashDriver):
                          f"{self.describe_sr(sr)}); run `reset halt` and try again")
 
 
+def read_size_register(target, address: int) -> int | None:
+    """The 16-bit flash size register, None if it cannot be read. Read as the aligned
+    word around it where that works: a single word is one probe command, a half-word
+    read two (the memory command and its status)."""
+    try:
+        word = target.read_u32(address & ~3)
+        return (word >> (8 * (address & 3))) & 0xFFFF
+    except TransferFaultError:
+        pass
+    try:
+        return int.from_bytes(target.read_memory(address, 2, 2), "little")
+    except TransferFaultError:
+        return None
+
+
 def sanity_checked_size(driver: FlashDriver, size_reg: int, value: int | None, max_kb: int,
                         part: str) -> int:
     """The flash size in KiB from the size register, or a safe fallback with a warning.

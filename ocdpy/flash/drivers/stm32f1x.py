@@ -17,7 +17,13 @@ from ocdpy.errors import FlashError, TransferFaultError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import sector_array
 from ocdpy.flash.drivers.base import flags_text
-from ocdpy.flash.drivers.stm32_common import KEY1, KEY2, Stm32Flash, sanity_checked_size
+from ocdpy.flash.drivers.stm32_common import (
+    KEY1,
+    KEY2,
+    Stm32Flash,
+    read_size_register,
+    sanity_checked_size,
+)
 from ocdpy.flash.loader import LoaderError
 from ocdpy.flash.target_api import PARTNO_M0, PARTNO_M0P, PARTNO_M3, PARTNO_M4, PARTNO_M23
 
@@ -130,10 +136,7 @@ class Stm32f1xFlash(Stm32Flash):
             raise FlashError(f"Cannot identify target as a STM32 family (device id 0x{self.idcode & 0xFFF:03x}); "
                              "check that the target config matches the chip")
         self.part = part
-        try:
-            value: int | None = int.from_bytes(self.target.read_memory(size_addr, 2, 2), "little")
-        except TransferFaultError:
-            value = None
+        value = read_size_register(self.target, size_addr)
         size_kb = sanity_checked_size(self, size_addr, value, part.max_kb, part.device + " part")
         base = 0x08000000
         self.register_base = REG_BASE_B0

@@ -25,6 +25,7 @@ from ocdpy.flash.drivers.stm32_common import (
     OPTKEY1,
     OPTKEY2,
     Stm32Flash,
+    read_size_register,
     sanity_checked_size,
 )
 from ocdpy.flash.loader import ST_ERASE, LoaderError
@@ -153,10 +154,7 @@ class Stm32f2xFlash(Stm32Flash):
             raise FlashError(f"Cannot identify target as a STM32 family (device id 0x{self.idcode & 0xFFF:03x}); "
                              "check that the target config matches the chip")
         self.part = part
-        try:
-            value: int | None = int.from_bytes(self.target.read_memory(part.size_reg, 2, 2), "little")
-        except TransferFaultError:
-            value = None
+        value = read_size_register(self.target, part.size_reg)
         size_kb = sanity_checked_size(self, part.size_reg, value, part.max_kb, part.device + " part")
         if bank.user_size:
             log.info("ignoring flash probed value, using configured bank size")

@@ -24,6 +24,7 @@ from ocdpy.flash.drivers.stm32_common import (
     OPTKEY1,
     OPTKEY2,
     Stm32Flash,
+    read_size_register,
     sanity_checked_size,
 )
 from ocdpy.flash.loader import ST_ERASE, LoaderError
@@ -117,11 +118,7 @@ class Stm32h7xFlash(Stm32Flash):
         else:
             raise FlashError(f"Flash register base not defined for bank {bank.number}: its base "
                              f"0x{bank.base:08x} should be 0x{BANK1_BASE:08x} or 0x{BANK2_BASE:08x}")
-        try:
-            value: int | None = int.from_bytes(self.target.read_memory(part.size_reg, 2, 2), "little")
-            log.info(f"flash size probed value {value}k")
-        except TransferFaultError:
-            value = None
+        value = read_size_register(self.target, part.size_reg)
         size_kb = sanity_checked_size(self, part.size_reg, value, part.max_kb, part.device + " part")
         dual = part.dual_bank
         if device == 0x450:
