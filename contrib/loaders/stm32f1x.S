@@ -47,6 +47,7 @@ _start:
 	mov	r1, r8
 	mrs	r2, APSR
 	push	{r1, r2}
+	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]

@@ -85,6 +85,7 @@ _start:
 	push	{r1-r11}
 	mrs	r1, APSR
 	push	{r1}
+	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r8, [r0, #P_CR]

@@ -58,6 +58,7 @@ _start:
 	push	{r1-r12, lr}
 	mrs	r1, APSR
 	push	{r1}
+	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r1, [r7, #CR]

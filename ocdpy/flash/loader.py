@@ -41,10 +41,11 @@ PARAM_STACK, PARAM_SCRATCH, PARAM_CALLER_SP = 32, 36, 40
 PARAM_STEPS, PARAM_NSTEPS, PARAM_CR = 44, 48, 52
 PARAM_CHECKS, PARAM_NCHECKS, PARAM_RESULTS, PARAM_FLAG, PARAM_GO = 56, 60, 64, 68, 72
 PARAM_WAIT, PARAM_EXPECT, PARAM_FOUND = 76, 80, 84
-PARAM_SIZE = 88
+PARAM_GUARD, PARAM_GUARD_MASK, PARAM_GUARD_WANT = 88, 92, 96
+PARAM_SIZE = 100
 UNIT_SHIFT = 20  # a step's byte count carries 1 + its sector's check unit from this bit
 MAX_STEP_BYTES = (1 << UNIT_SHIFT) - 1
-ST_RUNNING, ST_DONE, ST_ERASE, ST_PROGRAM, ST_LOCKED = 0, 1, 2, 3, 4
+ST_RUNNING, ST_DONE, ST_ERASE, ST_PROGRAM, ST_LOCKED, ST_PROTECTED = 0, 1, 2, 3, 4, 5
 CHECK_HASH, CHECK_BLANK = 0, 1
 CHECK_SIZE = 16  # bytes per check run: address, size, count, kind
 STEP_SIZE = 12
@@ -135,6 +136,9 @@ class ProgramJob:
     plan_data: int = 0  # bytes it may program (sizes the ring)
     planner: Callable[[CheckResults], ProgramJob] | None = None
     core_hz: float = 0.0  # the core clock to expect (for the first look at the checks)
+    # (register, mask, value): the loader ends with ST_PROTECTED unless the masked
+    # register reads the value (read-out protection), before it touches the flash.
+    guard: tuple[int, int, int] | None = None
 
     def total_erase_seconds(self) -> float:
         return sum(self.erase_seconds)
@@ -262,7 +266,7 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext, 
     block += _words(ring_start, ring_start, ST_RUNNING, 0, 0, job.regs_base, ring_start, ring_end,
                     lay.stack_top, 0, 0, lay.steps, len(job.steps), job.extra_cr,
                     lay.checks, len(job.checks), lay.results, lay.flag, lay.go,
-                    1 if job.wait else 0, lay.expect, lay.results)
+                    1 if job.wait else 0, lay.expect, lay.results, *(job.guard or (0, 0, 0)))
     for c in job.checks:
         block += _words(c.address, c.size, c.count, CHECK_BLANK if c.blank else CHECK_HASH)
     block += _words(*job.expect)
@@ -312,6 +316,10 @@ def _await_checks(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay:
         if elapsed > 0.01 + cycles / SLOWEST_HZ:
             state = target.algorithm_state()
             if state is not None:
+                # Ended before checking: it found the part protected, or it faulted.
+                rp = target.read_u32(lay.params + PARAM_RP)
+                if rp & REPORTED:
+                    _finish(target, rp & 0xFF, lay.params, ctx, job)
                 raise _fault_error(target, ctx, state, 0)
         if elapsed > budget or time.monotonic() - wall > 60 + 20 * budget:
             state = target.stop_algorithm()
@@ -455,6 +463,8 @@ def _finish(target: FlashTarget, status: int, params: int, ctx: LoaderContext, j
     address = int.from_bytes(head[PARAM_ADDR:PARAM_ADDR + 4], "little")
     sr = int.from_bytes(head[PARAM_SR:PARAM_SR + 4], "little")
     decoded = ctx.describe_sr(sr)
+    if status == ST_PROTECTED:
+        raise LoaderError(f"{ctx.what}: the flash is read-out protected", status, None, sr, state)
     if status == ST_LOCKED:
         raise LoaderError(f"{ctx.what}: the flash controller stayed locked after the unlock keys "
                           f"(FLASH_CR 0x{sr:08x}); a wrong key sequence locks it until the next "

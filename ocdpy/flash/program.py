@@ -125,10 +125,12 @@ def _write_image(banks: list[FlashBank], image: Image, erase: bool, unlock: bool
     with ExitStack() as stack:
         if not unlock:  # unlocking changes the protection state on the way
             for bank in order:
-                stack.enter_context(bank.driver.one_operation(writing=True))
+                # With erase, the loader run checks read-out protection itself (the
+                # host saves a read); without, the host checks before anything.
+                loader_checks = erase and skip_unchanged and hasattr(bank.driver, "erase_and_write_checked")
+                stack.enter_context(bank.driver.one_operation(writing=True, loader_checks=loader_checks))
         for bank in order:
             bank_runs = by_bank[bank.number]
-            bank.driver.ensure_access(writing=True)
             if unlock:
                 _unlock_range(bank, bank_runs)
             plan = _write_bank(bank, bank_runs, erase, skip_unchanged, meter)

@@ -119,10 +119,18 @@ class FlashDriver:
             return
         self.check_access(writing)
 
+    def access_guard(self) -> tuple[int, int, int] | None:
+        """(register, mask, value) a loader can check itself before it touches the
+        flash (read-out protection), saving the host the read; None if it cannot."""
+        return None
+
     @contextmanager
-    def one_operation(self, writing: bool) -> Iterator[None]:
-        """Check access once for a whole operation (see access_checked)."""
-        self.ensure_access(writing)
+    def one_operation(self, writing: bool, loader_checks: bool = False) -> Iterator[None]:
+        """Check access once for a whole operation (see access_checked). With
+        `loader_checks`, a driver whose loader checks the protection itself
+        (access_guard) leaves it to the loader."""
+        if not (loader_checks and self.access_guard() is not None):
+            self.ensure_access(writing)
         outer = set(self.access_checked)
         self.access_checked.add(writing)
         try:

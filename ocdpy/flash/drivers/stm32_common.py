@@ -13,6 +13,7 @@ from ocdpy.flash.checksum import and_of_words, check_value
 from ocdpy.flash.drivers.base import MASS, FlashDriver
 from ocdpy.flash.loader import (
     MAX_STEP_BYTES,
+    ST_PROTECTED,
     CheckResults,
     CheckRun,
     LoaderContext,
@@ -61,6 +62,9 @@ class Stm32Flash(FlashDriver):
     def explain(self, exc: LoaderError) -> FlashError:
         return exc
 
+    def rdp_message(self) -> str:
+        return f"device is read-out protected: flash bank #{self.bank.number} cannot be written"
+
     def direct_erase(self, entries: list[int]) -> None:
         raise NotImplementedError
 
@@ -90,6 +94,7 @@ class Stm32Flash(FlashDriver):
         self.require_halted()
         self.ensure_access(writing=True)
         job = self.plan_job(erase, writes)
+        job.guard = self.access_guard()
         if job.steps:
             self._run_job(job, lambda: self._direct(job))
 
@@ -104,7 +109,8 @@ class Stm32Flash(FlashDriver):
         ranges all blank, its plan runs instead (a mass erase). Without a work area
         the checks read the flash back and `decide`'s plan is programmed directly."""
         self.require_halted()
-        self.ensure_access(writing=True)
+        if self.access_guard() is None:
+            self.ensure_access(writing=True)
         job = self.plan_job(*worst, units=units)
         room, most = len(job.steps) + 1, len(job.data)  # + 1: a mass erase step
         if wait and not any(c.blank for c in checks):
@@ -117,7 +123,12 @@ class Stm32Flash(FlashDriver):
         job.checks, job.wait, job.plan_room, job.plan_data = checks, wait, room if wait else 0, most
         job.planner = lambda results: self.plan_job(*decide(results))
         job.core_hz = self.core_hz()
-        self._run_job(job, lambda: self._direct(self.plan_job(*decide(self.read_back_checks(checks)))))
+        job.guard = self.access_guard()
+        self._run_job(job, lambda: self._direct_checked(checks, decide))
+
+    def _direct_checked(self, checks: list[CheckRun], decide: Callable[[CheckResults], Plan]) -> None:
+        self.check_access(writing=True)  # no loader to look at the protection
+        self._direct(self.plan_job(*decide(self.read_back_checks(checks))))
 
     def core_hz(self) -> float:
         """The core clock to expect while flashing (the family's reset clock)."""
@@ -132,6 +143,8 @@ class Stm32Flash(FlashDriver):
                 log.warning(f"{self.name}: {exc}; programming by single memory accesses (slower)")
                 direct()
         except LoaderError as exc:
+            if exc.status == ST_PROTECTED:
+                raise FlashError(self.rdp_message()) from None
             raise self.explain(exc) from None
         except ProbeError as exc:  # TransferFaultError included: the target stopped answering
             raise FlashError(f"{self.name}: the probe lost the target while programming "

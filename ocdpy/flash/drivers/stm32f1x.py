@@ -216,6 +216,9 @@ class Stm32f1xFlash(Stm32Flash):
                 "protection and erases the whole flash (after it, power-cycle the board); "
                 "then flash again")
 
+    def access_guard(self) -> tuple[int, int, int] | None:
+        return REG_BASE_B0 + OBR, OBR_RDPRT, 0
+
     def check_access(self, writing: bool) -> None:
         if self.read_protected():
             raise FlashError(self.rdp_message())

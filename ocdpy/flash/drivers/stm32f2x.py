@@ -286,6 +286,9 @@ class Stm32f2xFlash(Stm32Flash):
                 "protection and erases the whole flash (then reset or power-cycle the "
                 "board); then flash again")
 
+    def access_guard(self) -> tuple[int, int, int] | None:
+        return None if self.is_otp() else (REG_BASE + OPTCR, 0xFF00, RDP_LEVEL0 << 8)
+
     def check_access(self, writing: bool) -> None:
         if self.is_otp():
             if writing and not self.otp_unlocked:

@@ -195,6 +195,9 @@ class Stm32h7xFlash(Stm32Flash):
                 "protection and erases both banks (then reset or power-cycle the board); "
                 "then flash again")
 
+    def access_guard(self) -> tuple[int, int, int] | None:
+        return self.register_base + OPTSR_CUR, 0xFF00, RDP_L0 << 8
+
     def check_access(self, writing: bool) -> None:
         if self.rdp() != RDP_L0:
             raise FlashError(self.rdp_message())
