@@ -264,3 +264,77 @@ def test_f1_lock_unlock_cycle(logged):
     target.reset_halt()
     assert not banks[0].driver.read_protected()
     assert chip.flash_bytes(0, 16) == b"\xff" * 16  # removing protection erased the flash
+
+
+def test_a_rebuild_over_an_old_build_with_the_rest_blank_uses_one_mass_erase(logged):
+    """The usual edit-build-flash loop on a small firmware: every page of the image
+    changed, the rest of the flash blank. One mass erase (20 ms on an F1) replaces
+    eight page erases, and the flash ends up as page erases would leave it."""
+    from ocdpy.flash import program
+
+    chip, target, banks = setup("stm32f103c8")
+    program.write_image(banks, Image([(0x08000000, rand(8192, 5))]), erase=True)
+    before = counters(chip)
+    result = program.write_image(banks, Image([(0x08000000, rand(8192, 6))]), erase=True)
+    after = counters(chip)
+    assert result.plans[0].mass
+    assert after["flash_erases_mass"] - before["flash_erases_mass"] == 1
+    assert after["flash_erases_page"] == before["flash_erases_page"]
+    assert chip.flash_bytes() == rand(8192, 6) + b"\xff" * (65536 - 8192)
+
+
+def test_blank_pages_are_programmed_without_an_erase_and_unchanged_ones_left_alone(logged):
+    """One run decides per page from its own check pass: a page that already holds the
+    image is not touched, a blank one is only programmed, a different one is erased
+    and programmed."""
+    from ocdpy.flash import program
+
+    chip, target, banks = setup("stm32f103c8")
+    old = bytearray(rand(4096, 7))
+    old[0x400:0x800] = b"\xff" * 1024  # page 1 blank
+    chip.flash.write(0, bytes(old))
+    chip.flash.write(0x8000, rand(1024, 8))  # the rest of the bank is not blank: no mass erase
+    new = bytearray(old)
+    new[0x400:0x800] = rand(1024, 9)  # page 1: programmed only
+    new[0xC00 + 17] ^= 0x5A  # page 3: erased and programmed
+    before = counters(chip)
+    starts = []
+    real_start = target.start_algorithm
+    target.start_algorithm = lambda entry, regs: (starts.append(entry), real_start(entry, regs))[1]
+    result = program.write_image(banks, Image([(0x08000000, bytes(new))]), erase=True)
+    after = counters(chip)
+    plan = result.plans[0]
+    assert (plan.unchanged, plan.erase, sorted(plan.program)) == ([0, 2], [3], [1, 3])
+    assert after["flash_erases_page"] - before["flash_erases_page"] == 1
+    assert after["flash_programs"] - before["flash_programs"] == 1024  # two pages of half-words
+    assert len(starts) == 1  # checks, erase and programming in one routine run
+    assert chip.flash_bytes(0, 4096) == bytes(new)
+
+
+def test_a_page_that_must_stay_blank_is_left_alone(logged):
+    """Padding pages (all 0xff in the image) that are blank on the chip need no work."""
+    from ocdpy.flash import program
+
+    chip, target, banks = setup("stm32f103c8")
+    chip.flash.write(0x8000, rand(1024, 8))
+    image = rand(1024, 10) + b"\xff" * 1024 + rand(1024, 11)
+    program.write_image(banks, Image([(0x08000000, image)]), erase=True)
+    before = counters(chip)
+    result = program.write_image(banks, Image([(0x08000000, image)]), erase=True)
+    assert result.sectors_skipped == 3 and counters(chip) == before
+
+
+def test_the_sector_hash_tells_apart_any_single_word_change():
+    from ocdpy.flash.checksum import check_value, sector_hash
+
+    data = bytearray(rand(1024, 12))
+    base = sector_hash(bytes(data))
+    rng = random.Random(13)
+    for _ in range(200):
+        pos = rng.randrange(0, 1024, 4)
+        changed = bytearray(data)
+        changed[pos:pos + 4] = rng.getrandbits(32).to_bytes(4, "little")
+        if changed != data:
+            assert sector_hash(bytes(changed)) != base
+    assert check_value(b"\xff" * 1024) == 0xFFFFFFFF
+    assert check_value(bytes(data)) == base

@@ -138,3 +138,37 @@ def test_a_loader_that_faults_is_reported_as_a_fault():
     assert "stopped before finishing" in message
     assert "in exception 3 (HardFault)" in message
     assert "work area" in message
+
+
+@pytest.mark.parametrize("chip_name,loader,regs,unit", [
+    ("stm32f103c8", "STM32F1X", 0x40022000, 2), ("stm32f407vg", "STM32F2X", 0x40023C00, 4),
+    ("stm32h753xi", "STM32H7X", 0x52002000, 32)])
+def test_check_pass_reports_what_the_host_computes(chip_name, loader, regs, unit):
+    """Every loader's check pass: per sector its check value (blank: 0xffffffff),
+    per blank range the AND of its words, stopping at the first that is not blank."""
+    from ocdpy.flash import loader_code
+    from ocdpy.flash.checksum import check_value
+    from ocdpy.flash.loader import CheckRun, LoaderContext, ProgramJob, run_program_job
+
+    chip, target = _target(chip_name)
+    rng = random.Random(5)
+    size = 1024
+    content = [rng.randbytes(size), b"\xff" * size, rng.randbytes(size - 4) + b"\xff" * 4]
+    for i, data in enumerate(content):
+        chip.flash.write(i * size, data)
+    chip.flash.write(0x5000 + 100, b"\x00")  # in the second blank range
+    seen = []
+
+    def planner(results):
+        seen.append(results)
+        return ProgramJob(regs, b"", unit)
+
+    checks = [CheckRun(0x08000000, size, 3), CheckRun(0x08004000, 4096, 1, blank=True),
+              CheckRun(0x08005000, 4096, 1, blank=True), CheckRun(0x08006000, 4096, 1, blank=True)]
+    job = ProgramJob(regs, b"", unit, checks=checks, wait=True, plan_room=1, planner=planner)
+    run_program_job(target, getattr(loader_code, loader), job, LoaderContext(chip_name, str))
+    (results,) = seen
+    assert results.units == [check_value(d) for d in content]
+    assert results.blank_ranges[0] == 0xFFFFFFFF and results.blank_ranges[1] != 0xFFFFFFFF
+    assert len(results.blank_ranges) == 2  # the third range was not looked at
+    assert target.is_halted()
