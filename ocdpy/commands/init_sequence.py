@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands.registry import CommandMode
-from ocdpy.errors import ConfigError
+from ocdpy.errors import ConfigError, ProbeError
 from ocdpy.tcl import TclError
 
 
@@ -69,7 +69,13 @@ def open_adapter(session) -> None:
     if not hla:
         # adapter_init asks the open driver twice (converting kHz to its setting, then
         # back for the report), each time saying when the clock cannot be matched.
-        probe.query_speed(adapter.speed_khz)
+        try:
+            probe.query_speed(adapter.speed_khz)
+        except ProbeError as e:
+            if adapter.speed_khz:
+                raise
+            log.error(e.message)  # "RCLK not supported": the driver has no adaptive clock
+            raise ConfigError("RTCK not supported. Set nonzero adapter_khz.") from None
         log.info(clock_line(probe.query_speed(adapter.speed_khz)))
 
 

@@ -86,3 +86,22 @@ def test_clock_lines_match_openocd(tmp_path: Path, driver: str) -> None:
 
     assert speed_lines(got) == speed_lines(ref)
     assert "Info : clock speed" in "\n".join(speed_lines(got))
+
+
+@pytest.mark.oracle("openocd")
+@pytest.mark.parametrize("driver", ["hla", "st-link"])
+@pytest.mark.parametrize("commands", [["adapter speed 0", "init", "adapter speed"],
+                                      ["init", "adapter speed 0", "echo after"]])
+def test_adaptive_clock_requests_as_openocd(tmp_path: Path, driver: str, commands: list[str]) -> None:
+    """0 kHz (RCLK): the hla driver takes its slowest clock; the st-link driver refuses
+    it (at init, or at run time) with OpenOCD's lines and exit code."""
+    state = H.make_state(tmp_path)
+    ref = H.run_openocd(state, tmp_path, commands, driver=driver)
+    got = H.run_ocdpy_usb(state, tmp_path, commands, driver=driver)
+
+    def lines(run: H.Run) -> list[str]:
+        return [line for line in H.normalise(run.output) if "speed" in line or "RCLK" in line
+                or line.startswith("Error") or line == "after"]
+
+    assert got.returncode == ref.returncode
+    assert lines(got) == lines(ref)

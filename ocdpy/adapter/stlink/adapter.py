@@ -266,6 +266,9 @@ class StlinkAdapter(Adapter):
     def query_speed(self, khz: int) -> int:
         if not self.link.is_open:
             return khz  # before init the request is only remembered, as OpenOCD does
+        if khz == 0 and self.driver != "hla":
+            # OpenOCD's st-link driver has no adaptive clock; its hla driver takes the slowest
+            raise ProbeError("RCLK not supported")
         speeds = self._speeds()
         if not speeds:
             return khz
