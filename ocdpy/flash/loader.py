@@ -368,6 +368,7 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
     pace = _Pace()
     grain = max(job.unit, 4)
     link_bound = False
+    eat = job.unit / job.unit_seconds if job.unit_seconds else 0.0  # datasheet bytes/s
     # Nothing to program: the loader only erases, so look again only when it may be done.
     if not total and job.erase_seconds:
         target.wait(0.9 * job.total_erase_seconds())
@@ -410,7 +411,10 @@ def _stream(target: FlashTarget, job: ProgramJob, ctx: LoaderContext, lay: _Layo
             sliver = (not link_bound and want < ring_size // 4 and queued > ring_size // 2
                       and wp + want != ring_end)
             if want > 0 and (want >= CHUNK_MIN or want == total - sent or wp + want == ring_end) and not sliver:
+                t0 = target.now()
                 target.write_memory(wp, data[sent:sent + want])
+                if want >= 1024 and eat and want / max(target.now() - t0, 1e-9) < 1.2 * eat:
+                    link_bound = True  # the link moves data slower than the flash takes it
                 wp += want
                 if wp >= ring_end:
                     wp = ring_start

@@ -3,11 +3,12 @@ write and verify a bank, fill. Domain code: values in, results out, log lines
 through ocdpy.log; the commands format OpenOCD's output from the results.
 
 Writing an image (`write_image`) goes: runs as OpenOCD builds them (ocdpy.flash.runs)
--> per bank, the content every touched sector must end up with -> an on-target
-checksum of what the sectors hold now -> per sector: unchanged (left alone), blank
-(programmed only) or different (erased and programmed) -> a mass erase instead when
-the image covers the whole bank, or the rest of the bank is blank, and that is faster
--> one loader run that erases and programs sector by sector while the data streams in.
+-> per bank, the content every touched sector must end up with -> ONE loader run per
+bank (ocdpy.flash.loader) that first hashes the touched sectors on the target, then
+per sector leaves it alone (unchanged), programs it (blank) or erases and programs it
+(different), while the data streams in -> a mass erase instead when the image covers
+the whole bank, or the rest of the bank is found blank, and that is faster (then the
+loader waits for the host's plan: one read and one write, still the same run).
 The flash ends up byte for byte as OpenOCD would leave it; only the work differs.
 `skip_unchanged=False` (or OCDPY_FLASH_SKIP_UNCHANGED=0, or `flash skip_unchanged
 off`) erases and writes every sector the image touches, as OpenOCD does.
