@@ -15,6 +15,7 @@ NRST, and whichever access it offers. One object per probe; nothing module-level
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -88,6 +89,33 @@ class AdapterSettings:
     transport: str | None = None
     reset: ResetConfig = field(default_factory=ResetConfig)
     usb_backend: object | None = None
+
+
+class Timebase(Protocol):
+    """The clock the target runs on: what waits and timeouts around on-target routines
+    are measured in."""
+
+    def now(self) -> float:
+        """Seconds, monotonic."""
+        ...
+
+    def wait(self, seconds: float) -> None:
+        """Let the target run for about `seconds`."""
+        ...
+
+
+class WallClock:
+    """Real time: a probe on real hardware."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def wait(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(min(seconds, 0.05))
+
+
+WALL_CLOCK = WallClock()
 
 
 @runtime_checkable
@@ -200,6 +228,12 @@ class Adapter(ABC):
     @property
     def srst_asserted(self) -> bool:
         return False
+
+    @property
+    def timebase(self) -> Timebase:
+        """The target's clock: wall time, or a virtual chip's modeled time when the probe
+        is one (there time passes only as the virtual hardware is driven)."""
+        return WALL_CLOCK
 
     @property
     def disconnected(self) -> str | None:

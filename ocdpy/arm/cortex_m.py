@@ -532,7 +532,8 @@ class CortexM:
         """Put registers back without probe traffic (a flash routine's caller context):
         each differing value is cached and marked dirty, written before the core runs
         again (resume, step, the next routine) or by `flush_registers`; a reset drops
-        them, as OpenOCD does with its dirty register cache."""
+        them, and so does the end of the session (the core stays halted), as OpenOCD
+        does with its dirty register cache."""
         self._require_halted()
         for name, value in values.items():
             reg = self._lookup(name)
@@ -549,7 +550,8 @@ class CortexM:
         return [r.name for r in self.register_list() if r.regsel in self._dirty and r.regsel in LAZY_REGSELS]
 
     def flush_registers(self) -> None:
-        """Write the dirty registers now (before leaving the core halted for good)."""
+        """Write the dirty registers now (for a caller that leaves the core halted to
+        another debugger and wants it to find the application's context)."""
         if self._dirty and self.state == TargetState.HALTED:
             self.prepare_to_run()
 

@@ -8,8 +8,6 @@ catch so a faulting routine halts instead of running the application's handler.
 
 from __future__ import annotations
 
-import time
-
 from ocdpy.errors import TargetError, TargetNotHaltedError
 
 from . import armv7m as V7
@@ -179,8 +177,13 @@ class CortexFlashTarget:
     # time -----------------------------------------------------------------------------------
 
     def now(self) -> float:
-        return time.monotonic()
+        """The target's time: wall time on hardware, modeled time on a virtual chip."""
+        return self._timebase().now()
 
     def wait(self, seconds: float) -> None:
-        if seconds > 0:
-            time.sleep(min(seconds, 0.05))
+        self._timebase().wait(seconds)
+
+    def _timebase(self):  # -> ocdpy.adapter.base.Timebase
+        from ocdpy.adapter.base import WALL_CLOCK
+
+        return getattr(self.core.adapter, "timebase", None) or WALL_CLOCK

@@ -408,7 +408,6 @@ def create_targets(session: Any) -> None:
         if not target.examine_one():
             log.warning(f"target {target.name} examination failed")
     session.post_init_hooks.append(lambda: _after_init(made))
-    session.shutdown_hooks.append(lambda: _flush_registers(made))
 
 
 def _after_init(targets: list[Target]) -> None:
@@ -421,17 +420,6 @@ def _after_init(targets: list[Target]) -> None:
                 target.poll()
             except OcdError as e:
                 log.debug(f"first poll of {target.name} failed: {e}")
-
-
-def _flush_registers(targets: list[Target]) -> None:
-    """At shutdown (before the probe closes): registers given back after flash
-    routines but not written yet go to the core, so a later session (or a debugger
-    that attaches next) finds the core where the application was."""
-    for target in targets:
-        try:
-            target.core.flush_registers()
-        except OcdError as e:
-            log.debug(f"could not write back the registers of {target.name}: {e}")
 
 
 def _memory_port(adapter: Any, cfg: TargetConfig, ports: dict[str, Any]) -> Any:

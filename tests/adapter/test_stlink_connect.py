@@ -223,3 +223,19 @@ def test_lost_stlink_server_connection() -> None:
             r.adapter.hla.read_u32(0x20000000)
         assert str(info.value) == lost
 
+
+
+def test_a_virtual_probe_gives_its_chips_modeled_clock() -> None:
+    """On ocdpy's virtual USB bus the target's time is the chip's modeled time: waiting
+    lets the chip run that long (no host sleep); over TCP (or real USB) it is wall time."""
+    from ocdpy.adapter.base import WALL_CLOCK
+
+    with rig() as r:
+        clock = r.adapter.timebase
+        assert clock is not WALL_CLOCK
+        before = r.chip.clock.now
+        assert clock.now() == before
+        clock.wait(0.25)
+        assert r.chip.clock.now == pytest.approx(before + 0.25)
+    with rig(link="tcp") as r:
+        assert r.adapter.timebase is WALL_CLOCK

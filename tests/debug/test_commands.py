@@ -415,8 +415,8 @@ def test_verify_image_runs_on_target_and_keeps_the_core_where_it_was(halted) -> 
     listing = h.run("reg")
     assert f"(15) pc (/32): {RESET_HANDLER + 2:#010x} (dirty)" in listing.splitlines()
     assert f"(0) r0 (/32): {r0:#010x} (dirty)" in listing.splitlines()
-    h.session.shutdown()  # ... or the session ends: written then, so the next one finds them
-    assert (h.chip.pc, h.chip.register(0)) == (RESET_HANDLER + 2, r0)
+    h.session.shutdown()  # not written when the session ends with the core halted, as OpenOCD
+    assert h.chip.pc != RESET_HANDLER + 2
 
 
 def test_the_core_runs_on_from_where_it_was_after_a_flash_routine(halted) -> None:

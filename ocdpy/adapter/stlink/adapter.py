@@ -10,7 +10,15 @@ hold NRST for connect-under-reset, enter SWD, then release NRST (hla) or keep it
 from __future__ import annotations
 
 from ocdpy import log
-from ocdpy.adapter.base import Adapter, AdapterSettings, DapAccess, HlaAccess, ResetConfig
+from ocdpy.adapter.base import (
+    WALL_CLOCK,
+    Adapter,
+    AdapterSettings,
+    DapAccess,
+    HlaAccess,
+    ResetConfig,
+    Timebase,
+)
 from ocdpy.errors import ConfigError, OcdError, ProbeError, TargetConnectionError
 
 from . import consts as C
@@ -115,6 +123,10 @@ class StlinkAdapter(Adapter):
     @property
     def disconnected(self) -> str | None:
         return self.link.lost
+
+    @property
+    def timebase(self) -> Timebase:
+        return self.link.timebase or WALL_CLOCK  # type: ignore[return-value]
 
     @property
     def version(self):  # -> StlinkVersion | None

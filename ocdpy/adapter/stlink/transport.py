@@ -23,6 +23,8 @@ class StlinkTransport(ABC):
     # Set when the link was lost under us (unplugged, USB failure, server gone): what
     # to tell whoever uses the probe from then on.
     lost: str | None = None
+    # A virtual probe's modeled clock (ocdpy.adapter.base.Timebase), None on hardware.
+    timebase: object | None = None
 
     def closed_error(self) -> Exception:
         """What a command on a closed transport raises: the loss, if that closed it."""

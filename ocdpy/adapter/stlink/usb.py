@@ -38,6 +38,36 @@ def _is_gone(exc: Exception) -> bool:
     ) == errno.ENODEV
 
 
+class _ModeledTime:
+    """A virtual chip's clock (ocdpy.sim.port.SimTarget: `stats.clock.now`, `advance`)."""
+
+    def __init__(self, chip: Any) -> None:
+        self.chip = chip
+
+    def now(self) -> float:
+        return float(self.chip.stats.clock.now)
+
+    def wait(self, seconds: float) -> None:
+        self.chip.advance(max(seconds, 0.0))
+
+
+def modeled_time(backend: Any, dev: Any) -> _ModeledTime | None:
+    """The modeled clock of the virtual chip behind `dev` when the pyusb backend is
+    ocdpy's virtual USB bus (a backend may also publish a `timebase` of its own); None
+    on real USB. Time there passes only as the virtual hardware is driven, so waits
+    must advance it and timeouts must be measured in it, not on the host."""
+    own = getattr(backend, "timebase", None)
+    if own is not None:
+        return own
+    for device in getattr(backend, "devices", ()):
+        if (getattr(device, "bus", None), getattr(device, "address", None)) != (dev.bus, dev.address):
+            continue
+        chip = getattr(getattr(device, "probe", None), "target", None)
+        if hasattr(chip, "advance") and hasattr(getattr(chip, "stats", None), "clock"):
+            return _ModeledTime(chip)
+    return None
+
+
 def read_serial(dev: Any) -> str:
     """The probe's serial as tools print it: 24 hex digits for old V2 firmware that
     sends 12 raw bytes (a 26-byte descriptor), else the descriptor's text."""
@@ -152,6 +182,7 @@ class StlinkUsb(StlinkTransport):
                              f"(USB error: {_usb_text(exc)}); replug the probe, then run again") from None
         self.dev = dev
         self.vid, self.pid, self.serial = dev.idVendor, pid, serial
+        self.timebase = modeled_time(self._backend(), dev)
         if pid in C.V2_1_PIDS or pid in C.V3_PIDS:
             self.ep_out, self.ep_trace = C.EP_OUT_V2_1, C.EP_TRACE_V2_1
         else:
