@@ -53,9 +53,8 @@ STEP_SIZE = 12
 STACK = 64  # the routine's own stack, after the ring (it saves the caller's registers there)
 MIN_RING = 512
 MAX_RING = 64 * 1024
-# Ring top-ups start small, so the loader gets data as soon as possible, and grow with
-# what is already queued ahead of it, so a fast link is not throttled by per-command
-# overhead. Nothing smaller than CHUNK_MIN is sent while more is to come.
+# Ring top-ups (sized by _Pace): nothing smaller than CHUNK_MIN is sent while more is
+# to come, but for the piece up to the ring's end.
 CHUNK_MIN = 256
 HEAD = 20  # wp, rp, status, address, status register: read when the loader failed
 REPORTED = 0x80000000  # P_RP once the loader has finished: | status
