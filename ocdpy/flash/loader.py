@@ -277,16 +277,20 @@ def _run(target: FlashTarget, code: bytes, job: ProgramJob, ctx: LoaderContext, 
     start_routine(target, lay.base, {"r0": lay.params})
     if job.checks or job.wait:
         results = _await_checks(target, job, ctx, lay)
-        plan = job.planner(results) if job.planner else None
-        blanks = sum(1 for c in job.checks if c.blank)
-        if job.wait and results.all_blank(blanks):
-            if plan is None:
-                target.stop_algorithm()
-                raise FlashError("internal: the loader waits for a plan and there is none")
-            _check_job(plan)
-            if len(plan.steps) > job.plan_room:
-                target.stop_algorithm()
-                raise FlashError(f"internal: the plan has {len(plan.steps)} steps, room for {job.plan_room}")
+        try:
+            plan = job.planner(results) if job.planner else None
+            blanks = sum(1 for c in job.checks if c.blank)
+            waits = job.wait and results.all_blank(blanks)
+            if waits:
+                if plan is None:
+                    raise FlashError("internal: the loader waits for a plan and there is none")
+                _check_job(plan)
+                if len(plan.steps) > job.plan_room:
+                    raise FlashError(f"internal: the plan has {len(plan.steps)} steps, room for {job.plan_room}")
+        except Exception:
+            target.stop_algorithm()  # it would go on, or wait for a plan that never comes
+            raise
+        if waits:
             first = lay.go - STEP_SIZE * len(plan.steps)
             target.write_memory(first, _words(*(w for step in plan.steps for w in step), len(plan.steps) + 1))
             job = plan

@@ -172,3 +172,22 @@ def test_check_pass_reports_what_the_host_computes(chip_name, loader, regs, unit
     assert results.blank_ranges[0] == 0xFFFFFFFF and results.blank_ranges[1] != 0xFFFFFFFF
     assert len(results.blank_ranges) == 2  # the third range was not looked at
     assert target.is_halted()
+
+
+def test_a_plan_that_cannot_be_made_leaves_the_core_halted():
+    """The loader waits for the host's plan; if making it fails, the core is halted
+    (not left spinning in the work area) and the error goes up."""
+    from ocdpy.flash import loader_code
+    from ocdpy.flash.loader import CheckRun, LoaderContext, ProgramJob, run_program_job
+    from ocdpy.flash.simtarget import DHCSR, S_HALT
+
+    chip, target = _target("stm32f103c8")
+
+    def planner(results):
+        raise ValueError("no plan")
+
+    job = ProgramJob(0x40022000, b"", 2, checks=[CheckRun(0x08000000, 1024, 2)], wait=True,
+                     plan_room=3, planner=planner)
+    with pytest.raises(ValueError):
+        run_program_job(target, loader_code.STM32F1X, job, LoaderContext("stm32f1x", str))
+    assert chip.mem_read(0, DHCSR, 4, 4)[2] & (S_HALT >> 16)
