@@ -6,7 +6,6 @@ Registered when a `flash bank ... stm32f1x` is declared (commands/flash.py).
 
 from __future__ import annotations
 
-from ocdpy.commands.flash import get_bank, manager_of
 from ocdpy.commands.registry import (
     CommandContext,
     CommandFailed,
@@ -15,16 +14,11 @@ from ocdpy.commands.registry import (
     command,
     parse_uint,
 )
-from ocdpy.errors import FlashError
+from ocdpy.commands.stm32_common import define_protection_commands, driver_bank, run_driver
 
 
-def driver_bank(ctx: CommandContext, args: list[str], driver: str = "stm32f1x"):
-    if len(args) < 1:
-        raise CommandSyntaxError()
-    bank = get_bank(ctx, args[0])
-    if bank.decl.driver != driver:
-        raise CommandFailed(f"flash bank {args[0]} uses the {bank.decl.driver} driver, not {driver}")
-    return bank
+def _bank(ctx: CommandContext, args: list[str]):
+    return driver_bank(ctx, args, "stm32f1x")
 
 
 def _option_bank(bank) -> None:
@@ -32,48 +26,18 @@ def _option_bank(bank) -> None:
         raise CommandFailed("Option byte operations must use bank 0")
 
 
-@command("stm32f1x lock", mode=CommandMode.EXEC, usage="bank_id", help="Lock entire flash device.")
-def lock(ctx: CommandContext, args: list[str]) -> None:
-    bank = driver_bank(ctx, args)
+def _halted_option_bank(bank) -> None:
     _option_bank(bank)
     bank.driver.require_halted()
-    try:
-        bank.driver.lock()
-    except FlashError as exc:
-        ctx.print("stm32x failed to lock device")
-        raise CommandFailed(exc.message) from None
-    ctx.print("stm32x locked")
 
 
-@command("stm32f1x unlock", mode=CommandMode.EXEC, usage="bank_id", help="Unlock entire protected flash device.")
-def unlock(ctx: CommandContext, args: list[str]) -> None:
-    bank = driver_bank(ctx, args)
-    _option_bank(bank)
-    bank.driver.require_halted()
-    try:
-        bank.driver.unlock()
-    except FlashError as exc:
-        ctx.print("stm32x failed to unlock device")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32x unlocked.\nINFO: a reset or power cycle is required for the new settings to take effect.")
-
-
-@command("stm32f1x mass_erase", mode=CommandMode.EXEC, usage="bank_id", help="Erase entire flash device.")
-def mass_erase(ctx: CommandContext, args: list[str]) -> None:
-    bank = driver_bank(ctx, args)
-    try:
-        bank.driver.mass_erase()
-    except FlashError as exc:
-        ctx.print("stm32x mass erase failed")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32x mass erase complete")
+define_protection_commands(__name__, "stm32f1x", says="stm32x", erase_says="stm32x",
+                           unlock_note=True, erase_usage=False, check=_halted_option_bank)
 
 
 @command("stm32f1x options_read", mode=CommandMode.EXEC, usage="bank_id", help="Read and display device option bytes.")
 def options_read(ctx: CommandContext, args: list[str]) -> None:
-    bank = driver_bank(ctx, args)
+    bank = _bank(ctx, args)
     bank.driver.require_halted()
     _option_bank(bank)
     for line in bank.driver.options_text():
@@ -86,7 +50,7 @@ def options_read(ctx: CommandContext, args: list[str]) -> None:
 def options_write(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
         raise CommandSyntaxError()
-    bank = driver_bank(ctx, args)
+    bank = _bank(ctx, args)
     bank.driver.require_halted()
     _option_bank(bank)
     driver = bank.driver
@@ -105,11 +69,7 @@ def options_write(ctx: CommandContext, args: list[str]) -> None:
         else:
             raise CommandSyntaxError()
         i += 1
-    try:
-        driver.options_write(changes, user_data)
-    except FlashError as exc:
-        ctx.print("stm32x failed to write options")
-        raise CommandFailed(exc.message) from None
+    run_driver(ctx, lambda: driver.options_write(changes, user_data), "stm32x failed to write options")
     load = "'stm32f1x options_load' command or " if driver.part.f0_style else ""
     ctx.print(f"stm32x write options complete.\nINFO: {load}power cycle is required for the new "
               "settings to take effect.")
@@ -117,6 +77,6 @@ def options_write(ctx: CommandContext, args: list[str]) -> None:
 
 @command("stm32f1x options_load", mode=CommandMode.EXEC, usage="bank_id", help="Force re-load of device option bytes.")
 def options_load(ctx: CommandContext, args: list[str]) -> None:
-    bank = driver_bank(ctx, args)
+    bank = _bank(ctx, args)
     _option_bank(bank)
     bank.driver.options_load()

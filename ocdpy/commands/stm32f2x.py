@@ -8,7 +8,6 @@ startup procs make `stm32f4x` and `stm32f7x` names for them.
 from __future__ import annotations
 
 from ocdpy import log
-from ocdpy.commands.flash import manager_of
 from ocdpy.commands.registry import (
     CommandContext,
     CommandFailed,
@@ -17,7 +16,12 @@ from ocdpy.commands.registry import (
     command,
     parse_uint,
 )
-from ocdpy.commands.stm32f1x import driver_bank
+from ocdpy.commands.stm32_common import (
+    define_protection_commands,
+    driver_bank,
+    run_driver,
+    usage_error,
+)
 from ocdpy.errors import FlashError
 
 
@@ -31,51 +35,14 @@ def _halted_note(bank) -> None:
         log.info("Target not halted")
 
 
-@command("stm32f2x lock", mode=CommandMode.EXEC, usage="bank_id", help="Lock entire flash device.")
-def lock(ctx: CommandContext, args: list[str]) -> None:
-    bank = _bank(ctx, args)
-    _halted_note(bank)
-    try:
-        bank.driver.lock()
-    except FlashError as exc:
-        ctx.print("stm32f2x failed to lock device")
-        raise CommandFailed(exc.message) from None
-    ctx.print("stm32f2x locked")
-
-
-@command("stm32f2x unlock", mode=CommandMode.EXEC, usage="bank_id", help="Unlock entire protected flash device.")
-def unlock(ctx: CommandContext, args: list[str]) -> None:
-    bank = _bank(ctx, args)
-    _halted_note(bank)
-    try:
-        bank.driver.unlock()
-    except FlashError as exc:
-        ctx.print("stm32f2x failed to unlock device")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32f2x unlocked.\nINFO: a reset or power cycle is required for the new settings to take effect.")
-
-
-@command("stm32f2x mass_erase", mode=CommandMode.EXEC, usage="bank_id", help="Erase entire flash device.")
-def mass_erase(ctx: CommandContext, args: list[str]) -> None:
-    if not args:
-        ctx.print("stm32x mass_erase <bank>")
-        raise CommandSyntaxError()
-    bank = _bank(ctx, args)
-    try:
-        bank.driver.mass_erase()
-    except FlashError as exc:
-        ctx.print("stm32x mass erase failed")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32x mass erase complete")
+define_protection_commands(__name__, "stm32f2x", says="stm32f2x", erase_says="stm32x",
+                           unlock_note=True, erase_usage=True, check=_halted_note)
 
 
 @command("stm32f2x options_read", mode=CommandMode.EXEC, usage="bank_id", help="Read and display device option bytes.")
 def options_read(ctx: CommandContext, args: list[str]) -> None:
     if len(args) != 1:
-        ctx.print("stm32f2x options_read <bank>")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32f2x options_read <bank>")
     bank = _bank(ctx, args)
     for line in bank.driver.options_read_text().split("\n"):
         ctx.print(line)
@@ -85,17 +52,14 @@ def options_read(ctx: CommandContext, args: list[str]) -> None:
          help="Write option bytes")
 def options_write(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
-        ctx.print("stm32f2x options_write <bank> ...")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32f2x options_write <bank> ...")
     bank = _bank(ctx, args)
     driver = bank.driver
     boot = driver.part is not None and driver.part.boot_addr
     if boot and len(args) != 4:
-        ctx.print("stm32f2x options_write <bank> <user_options> <boot_addr0> <boot_addr1>")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32f2x options_write <bank> <user_options> <boot_addr0> <boot_addr1>")
     if not boot and len(args) != 2:
-        ctx.print("stm32f2x options_write <bank> <user_options>")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32f2x options_write <bank> <user_options>")
     user = parse_uint(args[1], "user_options", 16)
     boot0 = parse_uint(args[2], "boot_addr0", 16) if boot else None
     boot1 = parse_uint(args[3], "boot_addr1", 16) if boot else None
@@ -114,8 +78,7 @@ def options_write(ctx: CommandContext, args: list[str]) -> None:
 @command("stm32f2x optcr2_write", mode=CommandMode.EXEC, usage="bank_id optcr2", help="Write optcr2 word")
 def optcr2_write(ctx: CommandContext, args: list[str]) -> None:
     if len(args) != 2:
-        ctx.print("stm32f2x optcr2_write <bank> <optcr2_value>")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32f2x optcr2_write <bank> <optcr2_value>")
     bank = _bank(ctx, args)
     value = parse_uint(args[1], "optcr2")
     if not (bank.driver.part and bank.driver.part.pcrop):
@@ -123,11 +86,7 @@ def optcr2_write(ctx: CommandContext, args: list[str]) -> None:
         raise CommandFailed("")
     ctx.print("INFO: To disable PCROP, set PCROP_RDP with PCROPi bits in OPTCR2, then change RDP "
               "level from 1 to 0.")
-    try:
-        bank.driver.optcr2_write(value)
-    except FlashError as exc:
-        ctx.print("stm32f2x failed to write options")
-        raise CommandFailed(exc.message) from None
+    run_driver(ctx, lambda: bank.driver.optcr2_write(value), "stm32f2x failed to write options")
     ctx.print("stm32f2x optcr2_write complete.")
 
 
@@ -135,8 +94,7 @@ def optcr2_write(ctx: CommandContext, args: list[str]) -> None:
          help="OTP (One Time Programmable) memory write enable/disable.")
 def otp(ctx: CommandContext, args: list[str]) -> None:
     if len(args) != 2:
-        ctx.print("stm32x otp <bank> (enable|disable|show)")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32x otp <bank> (enable|disable|show)")
     bank = _bank(ctx, args[:1])
     driver = bank.driver
     if not driver.is_otp():

@@ -6,67 +6,23 @@ Registered when a `flash bank ... stm32h7x` is declared (commands/flash.py).
 
 from __future__ import annotations
 
-from ocdpy.commands.flash import manager_of
-from ocdpy.commands.registry import (
-    CommandContext,
-    CommandFailed,
-    CommandMode,
-    CommandSyntaxError,
-    command,
-    parse_uint,
-)
-from ocdpy.commands.stm32f1x import driver_bank
-from ocdpy.errors import FlashError
+from ocdpy.commands.registry import CommandContext, CommandMode, command, parse_uint
+from ocdpy.commands.stm32_common import define_protection_commands, driver_bank, usage_error
 
 
 def _bank(ctx: CommandContext, args: list[str]):
     return driver_bank(ctx, args, "stm32h7x")
 
 
-@command("stm32h7x lock", mode=CommandMode.EXEC, usage="bank_id", help="Lock entire flash device.")
-def lock(ctx: CommandContext, args: list[str]) -> None:
-    bank = _bank(ctx, args)
-    try:
-        bank.driver.lock()
-    except FlashError as exc:
-        ctx.print("stm32h7x failed to lock device")
-        raise CommandFailed(exc.message) from None
-    ctx.print("stm32h7x locked")
-
-
-@command("stm32h7x unlock", mode=CommandMode.EXEC, usage="bank_id", help="Unlock entire protected flash device.")
-def unlock(ctx: CommandContext, args: list[str]) -> None:
-    bank = _bank(ctx, args)
-    try:
-        bank.driver.unlock()
-    except FlashError as exc:
-        ctx.print("stm32h7x failed to unlock device")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32h7x unlocked")
-
-
-@command("stm32h7x mass_erase", mode=CommandMode.EXEC, usage="bank_id", help="Erase entire flash device.")
-def mass_erase(ctx: CommandContext, args: list[str]) -> None:
-    if not args:
-        ctx.print("stm32h7x mass_erase <bank>")
-        raise CommandSyntaxError()
-    bank = _bank(ctx, args)
-    try:
-        bank.driver.mass_erase()
-    except FlashError as exc:
-        ctx.print("stm32h7x mass erase failed")
-        raise CommandFailed(exc.message) from None
-    manager_of(ctx).written_targets.add(bank.decl.target)
-    ctx.print("stm32h7x mass erase complete")
+define_protection_commands(__name__, "stm32h7x", says="stm32h7x", erase_says="stm32h7x",
+                           unlock_note=False, erase_usage=True)
 
 
 @command("stm32h7x option_read", mode=CommandMode.EXEC, usage="bank_id reg_offset",
          help="Read and display device option bytes.")
 def option_read(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 2:
-        ctx.print("stm32h7x option_read <bank> <option_reg offset>")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32h7x option_read <bank> <option_reg offset>")
     bank = _bank(ctx, args)
     address, value = bank.driver.option_read(parse_uint(args[1], "reg_offset"))
     ctx.print(f"Option Register: <0x{address:x}> = 0x{value:x}")
@@ -76,8 +32,7 @@ def option_read(ctx: CommandContext, args: list[str]) -> None:
          help="Write device option bit fields with provided value.")
 def option_write(ctx: CommandContext, args: list[str]) -> None:
     if len(args) < 3:
-        ctx.print("stm32h7x option_write <bank> <option_reg offset> <value> [mask]")
-        raise CommandSyntaxError()
+        raise usage_error(ctx, "stm32h7x option_write <bank> <option_reg offset> <value> [mask]")
     bank = _bank(ctx, args)
     offset = parse_uint(args[1], "reg_offset")
     value = parse_uint(args[2], "value")
