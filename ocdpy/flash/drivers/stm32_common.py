@@ -10,9 +10,10 @@ from collections.abc import Callable
 from ocdpy import log
 from ocdpy.errors import FlashError, ProbeError, TransferFaultError
 from ocdpy.flash.checksum import and_of_words, check_value
-from ocdpy.flash.drivers.base import MASS, FlashDriver
+from ocdpy.flash.drivers.base import MASS, FlashDriver, flags_text
 from ocdpy.flash.loader import (
     MAX_STEP_BYTES,
+    ST_ERASE,
     ST_PROTECTED,
     CheckResults,
     CheckRun,
@@ -27,6 +28,7 @@ Plan = tuple[list[int] | str, list[tuple[int, bytes]]]  # (sectors to erase or M
 
 KEY1, KEY2 = 0x45670123, 0xCDEF89AB
 OPTKEY1, OPTKEY2 = 0x08192A3B, 0x4C5D6E7F
+KEYR, OPTKEYR = 0x04, 0x08  # the same offsets in every family's register block
 POLL_LIMIT = 200_000  # register polls before a direct-mode wait gives up
 
 
@@ -38,9 +40,25 @@ class Stm32Flash(FlashDriver):
     sr_offset = 0x0C
     progress: Callable[[int], None] | None = None
 
+    # each family's parts and register bits ------------------------------------------
+
+    parts: dict = {}  # DBGMCU IDCODE device id -> part (with .device, .revisions, .max_kb)
+    unidentified = ""  # `flash info` text for an IDCODE no part has
+    cr_offset = 0x10
+    cr_lock = cr_pg = 0
+    clear_flags = (0, 0)  # (register offset, value) that clears old status flags
+    sr_busy = sr_errors = 0
+    sr_protection_errors = 0  # the error bits protection causes (explained by sector)
+    sr_names: dict[int, str] = {}
+    sr_advice: dict[int, str] = {}  # error bit -> what to do, added to the message
+    unlock_erases = "the whole flash (then reset or power-cycle the board)"
+
     # what each family provides ----------------------------------------------------
 
     def regs_base(self) -> int:
+        raise NotImplementedError
+
+    def read_idcode(self) -> int:
         raise NotImplementedError
 
     def unit(self) -> int:
@@ -56,19 +74,22 @@ class Stm32Flash(FlashDriver):
     def extra_cr(self) -> int:
         return 0
 
-    def describe_sr(self, sr: int) -> str:
+    def read_protected(self) -> bool:
         raise NotImplementedError
 
-    def explain(self, exc: LoaderError) -> FlashError:
-        return exc
-
-    def rdp_message(self) -> str:
-        return f"device is read-out protected: flash bank #{self.bank.number} cannot be written"
-
-    def direct_erase(self, entries: list[int]) -> None:
+    def write_protection(self) -> int:
+        """The write-protection bits, one per protection unit, 0 = protected."""
         raise NotImplementedError
 
-    def direct_write(self, offset: int, data: bytes) -> None:
+    def protection_units(self) -> list:
+        return self.bank.prot_blocks
+
+    def entry_sector(self, entry: int) -> int | None:
+        """The sector a loader erase entry erases (None: not a sector erase)."""
+        return None
+
+    def start_erase(self, entry: int) -> float:
+        """Start one erase (an erase_entry or mass_entry) directly; returns its seconds."""
         raise NotImplementedError
 
     # shared ------------------------------------------------------------------------
@@ -227,6 +248,163 @@ class Stm32Flash(FlashDriver):
             if count:
                 self.direct_write(address - self.bank.base, job.data[pos:pos + count])
                 pos += count
+
+    # identification ----------------------------------------------------------------------
+
+    def identify(self, idcode: int):
+        """The part the DBGMCU IDCODE names (logged), or a FlashError saying so."""
+        log.info(f"device id = 0x{idcode:08x}")
+        part = self.parts.get(idcode & 0xFFF)
+        if part is None:
+            raise FlashError(f"Cannot identify target as a STM32 family (device id 0x{idcode & 0xFFF:03x}); "
+                             "check that the target config matches the chip")
+        return part
+
+    def probed_size_kb(self, size_reg: int, part) -> int:
+        """The flash size register's KiB, sanity-checked against the part's maximum."""
+        value = read_size_register(self.target, size_reg)
+        return sanity_checked_size(self, size_reg, value, part.max_kb, part.device + " part")
+
+    def configured_size_kb(self, size_kb: int) -> int:
+        """A size on the `flash bank` line wins over the probed one."""
+        if self.bank.user_size:
+            log.info("ignoring flash probed value, using configured bank size")
+            return self.bank.user_size // 1024
+        return size_kb
+
+    def info(self) -> str:
+        idcode = self.read_idcode()
+        part = self.parts.get(idcode & 0xFFF)
+        if part is None:
+            return self.unidentified
+        rev = idcode >> 16
+        name = part.revisions.get(rev)
+        return f"{part.device} - Rev: {name}" if name else f"{part.device} - Rev: unknown (0x{rev:04x})"
+
+    def describe_sr(self, sr: int) -> str:
+        return flags_text(sr, self.sr_names)
+
+    # protection ------------------------------------------------------------------------
+
+    def rdp_message(self) -> str:
+        return (f"device is read-out protected: flash bank #{self.bank.number} cannot be read, "
+                f"erased or programmed. `{self.name} unlock {self.bank.number}` removes the "
+                f"protection and erases {self.unlock_erases}; then flash again")
+
+    def check_access(self, writing: bool) -> None:
+        if self.read_protected():
+            raise FlashError(self.rdp_message())
+
+    def explain_read_fault(self, exc: TransferFaultError) -> FlashError:
+        try:
+            cause = self.read_fault_cause(exc)
+        except TransferFaultError:
+            cause = None
+        return cause if cause is not None else super().explain_read_fault(exc)
+
+    def read_fault_cause(self, exc: TransferFaultError) -> FlashError | None:
+        """Why a flash read faulted, if the registers tell (read-out protection)."""
+        return FlashError(self.rdp_message()) if self.read_protected() else None
+
+    def explain(self, exc: LoaderError) -> FlashError:
+        """A failed loader or direct step in the user's terms: read-out protection, the
+        write-protected sectors in the way, or the family's advice for the error bit."""
+        sr = exc.sr
+        if sr is not None and sr & self.sr_protection_errors:
+            try:
+                if self.read_protected():
+                    return FlashError(self.rdp_message())
+                detail = self.protection_detail(exc)
+            except TransferFaultError:
+                detail = ""
+            if detail:
+                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
+        for bit, advice in self.sr_advice.items():
+            if sr is not None and sr & bit:
+                return FlashError(exc.message + advice)
+        return exc
+
+    def protection_detail(self, exc: LoaderError) -> str:
+        return self.protected_sectors_text(self.failed_sector(exc))
+
+    def failed_sector(self, exc: LoaderError) -> int | None:
+        """The sector a failed step was at: from its erase entry or its address."""
+        if exc.address is None:
+            return None
+        if exc.status == ST_ERASE:
+            index = self.entry_sector(exc.address)
+            if index is not None:
+                return index
+        if self.bank.contains(exc.address):
+            return self.bank.sector_index(exc.address - self.bank.base)
+        return None
+
+    def protected_sectors_text(self, index: int | None = None) -> str:
+        """The write-protected sectors (just `index` if it is one) and how to unprotect."""
+        prot = self.write_protection()
+        blocks = self.protection_units()
+        names = [i for i in range(len(blocks)) if not prot >> i & 1]
+        if index is not None and index in names:
+            names = [index]
+        if not names:
+            return ""
+        text = ", ".join(f"sector {i} (0x{self.bank.base + blocks[i].offset:08x})" for i in names[:12])
+        return (f"write-protected: {text}. `flash protect {self.bank.number} {min(names)} "
+                f"{max(names)} off` removes the protection")
+
+    def protect_check(self) -> None:
+        prot = self.write_protection()
+        for i, block in enumerate(self.protection_units()):
+            block.is_protected = 0 if prot >> i & 1 else 1
+
+    # direct register programming (no work area) ----------------------------------------
+
+    def unlock_flash(self) -> None:
+        """Unlock the control register and clear old status flags."""
+        if self.reg(self.cr_offset) & self.cr_lock:
+            self.set_reg(KEYR, KEY1)
+            self.set_reg(KEYR, KEY2)
+            if self.reg(self.cr_offset) & self.cr_lock:
+                raise FlashError(f"{self.name}: the flash stayed locked after the unlock keys; run "
+                                 "`reset halt` and try again")
+        self.set_reg(*self.clear_flags)
+
+    def unlock_options(self, optcr: int, lock: int) -> None:
+        """Unlock the option control register at `optcr` if its `lock` bit is set."""
+        if self.reg(optcr) & lock:
+            self.set_reg(OPTKEYR, OPTKEY1)
+            self.set_reg(OPTKEYR, OPTKEY2)
+            if self.reg(optcr) & lock:
+                raise FlashError(f"{self.name}: the option bytes stayed locked after the option keys; "
+                                 "run `reset halt` and try again")
+
+    def check_sr(self, sr: int, what: str, address: int) -> None:
+        if sr & self.sr_errors:
+            raise self.explain(LoaderError(f"{self.name}: {what} at 0x{address:08x} failed: FLASH_SR "
+                                           f"0x{sr:08x} ({self.describe_sr(sr)})", 0, address, sr))
+
+    def direct_erase(self, entries: list[int]) -> None:
+        self.unlock_flash()
+        try:
+            for entry in entries:
+                seconds = self.start_erase(entry)
+                self.check_sr(self.wait_idle(self.sr_offset, self.sr_busy, seconds), "erasing", entry)
+        finally:
+            self.set_reg(self.cr_offset, self.cr_lock)
+
+    def direct_write(self, offset: int, data: bytes) -> None:
+        self.unlock_flash()
+        address = self.bank.base + offset
+        unit = self.unit()
+        # Flash words wider than a bus word are written as words.
+        width, seconds = min(unit, 4), self.program_seconds(unit)
+        try:
+            self.set_reg(self.cr_offset, self.cr_pg | self.extra_cr())
+            for pos in range(0, len(data), 1024):
+                self.target.write_memory(address + pos, data[pos:pos + 1024], width)
+                self.check_sr(self.wait_idle(self.sr_offset, self.sr_busy, seconds), "programming", address + pos)
+        finally:
+            self.set_reg(self.cr_offset, self.cr_lock)
 
     # register helpers ------------------------------------------------------------------
 

@@ -13,22 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ocdpy import log
-from ocdpy.errors import FlashError, TransferFaultError
+from ocdpy.errors import FlashError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import sector_array
-from ocdpy.flash.drivers.base import flags_text
-from ocdpy.flash.drivers.stm32_common import (
-    KEY1,
-    KEY2,
-    Stm32Flash,
-    read_size_register,
-    sanity_checked_size,
-)
+from ocdpy.flash.drivers.stm32_common import KEY1, KEY2, KEYR, OPTKEYR, Stm32Flash
 from ocdpy.flash.loader import LoaderError
 from ocdpy.flash.target_api import PARTNO_M0, PARTNO_M0P, PARTNO_M3, PARTNO_M4, PARTNO_M23
 
 REG_BASE_B0, REG_BASE_B1 = 0x40022000, 0x40022040
-KEYR, OPTKEYR, SR, CR, AR, OBR, WRPR = 0x04, 0x08, 0x0C, 0x10, 0x14, 0x1C, 0x20
+SR, CR, AR, OBR, WRPR = 0x0C, 0x10, 0x14, 0x1C, 0x20
 SR_BSY, SR_PGERR, SR_WRPRTERR, SR_EOP = 0x01, 0x04, 0x10, 0x20
 CR_PG, CR_PER, CR_MER, CR_OPTPG, CR_OPTER, CR_STRT, CR_LOCK, CR_OPTWRE, CR_OBL_LAUNCH = (
     0x01, 0x02, 0x04, 0x10, 0x20, 0x40, 0x80, 0x200, 0x2000)
@@ -104,6 +97,15 @@ class Stm32f1xFlash(Stm32Flash):
     name = "stm32f1x"
     usage = ""
     loader = loader_code.STM32F1X
+    parts = PARTS
+    unidentified = "Cannot identify target as a STM32F0/1/3\n"
+    cr_offset, cr_lock, cr_pg = CR, CR_LOCK, CR_PG
+    clear_flags = (SR, SR_EOP | SR_WRPRTERR | SR_PGERR)
+    sr_busy, sr_errors, sr_protection_errors = SR_BSY, SR_PGERR | SR_WRPRTERR, SR_WRPRTERR
+    sr_names = SR_NAMES
+    sr_advice = {SR_PGERR: ". The flash there was not erased: use `flash write_image erase ...` "
+                           "(or erase the sectors first)"}
+    unlock_erases = "the whole flash (after it, power-cycle the board)"
 
     def __init__(self, bank, options: list[str]) -> None:
         super().__init__(bank, options)
@@ -130,14 +132,8 @@ class Stm32f1xFlash(Stm32Flash):
         bank_base = bank.base
         idcode_addr, size_addr = self._addresses()
         self.idcode = self.target.read_u32(idcode_addr)
-        log.info(f"device id = 0x{self.idcode:08x}")
-        part = PARTS.get(self.idcode & 0xFFF)
-        if part is None:
-            raise FlashError(f"Cannot identify target as a STM32 family (device id 0x{self.idcode & 0xFFF:03x}); "
-                             "check that the target config matches the chip")
-        self.part = part
-        value = read_size_register(self.target, size_addr)
-        size_kb = sanity_checked_size(self, size_addr, value, part.max_kb, part.device + " part")
+        self.part = part = self.identify(self.idcode)
+        size_kb = self.probed_size_kb(size_addr, part)
         base = 0x08000000
         self.register_base = REG_BASE_B0
         if part.dual_bank:
@@ -147,9 +143,7 @@ class Stm32f1xFlash(Stm32Flash):
                 size_kb -= 512
                 self.register_base = REG_BASE_B1
                 base = 0x08080000
-        if bank.user_size:
-            log.info("ignoring flash probed value, using configured bank size")
-            size_kb = bank.user_size // 1024
+        size_kb = self.configured_size_kb(size_kb)
         log.info(f"flash size = {size_kb} KiB")
         pages = size_kb * 1024 // part.page_size
         bank.base = base
@@ -160,15 +154,6 @@ class Stm32f1xFlash(Stm32Flash):
         if blocks == 32:
             bank.prot_blocks[31].size = (pages - 31 * part.pages_per_wrp) * part.page_size
         bank.write_start_alignment = bank.write_end_alignment = 2
-
-    def info(self) -> str:
-        idcode = self.read_idcode()
-        part = PARTS.get(idcode & 0xFFF)
-        if part is None:
-            return "Cannot identify target as a STM32F0/1/3\n"
-        rev = idcode >> 16
-        name = part.revisions.get(rev)
-        return f"{part.device} - Rev: {name}" if name else f"{part.device} - Rev: unknown (0x{rev:04x})"
 
     # family hooks ----------------------------------------------------------------------
 
@@ -196,9 +181,6 @@ class Stm32f1xFlash(Stm32Flash):
     def program_seconds(self, nbytes: int) -> float:
         return (nbytes + 1) // 2 * HALFWORD_SECONDS
 
-    def describe_sr(self, sr: int) -> str:
-        return flags_text(sr, SR_NAMES)
-
     # protection ----------------------------------------------------------------------------
 
     def _part(self) -> F1Part:
@@ -210,29 +192,14 @@ class Stm32f1xFlash(Stm32Flash):
     def read_protected(self) -> bool:
         return bool(self.target.read_u32(REG_BASE_B0 + OBR) & OBR_RDPRT)
 
-    def rdp_message(self) -> str:
-        return (f"device is read-out protected: flash bank #{self.bank.number} cannot be read, "
-                f"erased or programmed. `stm32f1x unlock {self.bank.number}` removes the "
-                "protection and erases the whole flash (after it, power-cycle the board); "
-                "then flash again")
-
     def access_guard(self) -> tuple[int, int, int] | None:
         return REG_BASE_B0 + OBR, OBR_RDPRT, 0
 
-    def check_access(self, writing: bool) -> None:
-        if self.read_protected():
-            raise FlashError(self.rdp_message())
-
-    def explain_read_fault(self, exc: TransferFaultError) -> FlashError:
-        try:
-            if self.read_protected():
-                return FlashError(self.rdp_message())
-        except TransferFaultError:
-            pass
-        return FlashError(f"reading flash bank #{self.bank.number} failed: {exc}")
+    def write_protection(self) -> int:
+        return self.target.read_u32(REG_BASE_B0 + WRPR)
 
     def protected_blocks_text(self, address: int | None = None) -> str:
-        wrpr = self.target.read_u32(REG_BASE_B0 + WRPR)
+        wrpr = self.write_protection()
         bank = self.bank
         names = []
         for i, block in enumerate(bank.prot_blocks):
@@ -252,72 +219,20 @@ class Stm32f1xFlash(Stm32Flash):
         return (f"write-protected: {text}. `flash protect {bank.number} {min(blocks)} "
                 f"{max(blocks)} off` removes the protection (a reset then applies it)")
 
-    def explain(self, exc: LoaderError) -> FlashError:
-        if exc.sr is not None and exc.sr & SR_WRPRTERR:
-            try:
-                if self.read_protected():
-                    return FlashError(self.rdp_message())
-                detail = self.protected_blocks_text(exc.address)
-            except TransferFaultError:
-                detail = ""
-            if detail:
-                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
-        if exc.sr is not None and exc.sr & SR_PGERR:
-            return FlashError(f"{exc.message}. The flash there was not erased: use "
-                              "`flash write_image erase ...` (or erase the sectors first)")
-        return exc
-
-    def protect_check(self) -> None:
-        wrpr = self.target.read_u32(REG_BASE_B0 + WRPR)
-        for i, block in enumerate(self.bank.prot_blocks):
-            block.is_protected = 0 if wrpr >> i & 1 else 1
+    def protection_detail(self, exc: LoaderError) -> str:
+        return self.protected_blocks_text(exc.address)
 
     # direct register programming (no work area) ----------------------------------------------
 
-    def _unlock(self) -> None:
-        if self.reg(CR) & CR_LOCK:
-            self.set_reg(KEYR, KEY1)
-            self.set_reg(KEYR, KEY2)
-            if self.reg(CR) & CR_LOCK:
-                raise FlashError("stm32f1x: the flash stayed locked after the unlock keys; run "
-                                 "`reset halt` and try again")
-        self.set_reg(SR, SR_EOP | SR_WRPRTERR | SR_PGERR)
-
-    def _check(self, sr: int, what: str, address: int) -> None:
-        if sr & (SR_PGERR | SR_WRPRTERR):
-            raise self.explain(LoaderError(f"stm32f1x: {what} at 0x{address:08x} failed: FLASH_SR "
-                                           f"0x{sr:08x} ({self.describe_sr(sr)})", 0, address, sr))
-
-    def direct_erase(self, entries: list[int]) -> None:
-        self._unlock()
-        try:
-            for entry in entries:
-                if entry == 0xFFFFFFFF:
-                    self.set_reg(CR, CR_MER)
-                    self.set_reg(CR, CR_MER | CR_STRT)
-                    seconds = MASS_ERASE_SECONDS
-                else:
-                    self.set_reg(CR, CR_PER)
-                    self.set_reg(AR, entry)
-                    self.set_reg(CR, CR_PER | CR_STRT)
-                    seconds = PAGE_ERASE_SECONDS
-                self._check(self.wait_idle(SR, SR_BSY, seconds), "erasing", entry & 0xFFFFFFFF)
-        finally:
-            self.set_reg(CR, CR_LOCK)
-
-    def direct_write(self, offset: int, data: bytes) -> None:
-        self._unlock()
-        address = self.bank.base + offset
-        try:
-            self.set_reg(CR, CR_PG)
-            step = 1024
-            for pos in range(0, len(data), step):
-                chunk = data[pos:pos + step]
-                self.target.write_memory(address + pos, chunk, 2)
-                sr = self.wait_idle(SR, SR_BSY, HALFWORD_SECONDS)
-                self._check(sr, "programming", address + pos)
-        finally:
-            self.set_reg(CR, CR_LOCK)
+    def start_erase(self, entry: int) -> float:
+        if entry == 0xFFFFFFFF:
+            self.set_reg(CR, CR_MER)
+            self.set_reg(CR, CR_MER | CR_STRT)
+            return MASS_ERASE_SECONDS
+        self.set_reg(CR, CR_PER)
+        self.set_reg(AR, entry)
+        self.set_reg(CR, CR_PER | CR_STRT)
+        return PAGE_ERASE_SECONDS
 
     # option bytes ---------------------------------------------------------------------------------
 

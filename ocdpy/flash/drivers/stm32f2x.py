@@ -18,21 +18,11 @@ from ocdpy import log
 from ocdpy.errors import FlashError, TransferFaultError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import Sector
-from ocdpy.flash.drivers.base import flags_text
-from ocdpy.flash.drivers.stm32_common import (
-    KEY1,
-    KEY2,
-    OPTKEY1,
-    OPTKEY2,
-    Stm32Flash,
-    read_size_register,
-    sanity_checked_size,
-)
-from ocdpy.flash.loader import ST_ERASE, LoaderError
+from ocdpy.flash.drivers.stm32_common import Stm32Flash
 from ocdpy.flash.target_api import PARTNO_M4
 
 REG_BASE = 0x40023C00
-KEYR, OPTKEYR, SR, CR, OPTCR, OPTCR1, OPTCR2 = 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C
+SR, CR, OPTCR, OPTCR1, OPTCR2 = 0x0C, 0x10, 0x14, 0x18, 0x1C
 SR_EOP, SR_OPERR, SR_WRPERR, SR_PGAERR, SR_PGPERR, SR_PGSERR, SR_BSY = (
     0x1, 0x2, 0x10, 0x20, 0x40, 0x80, 0x10000)
 SR_ERRORS = SR_OPERR | SR_WRPERR | SR_PGAERR | SR_PGPERR | SR_PGSERR
@@ -115,6 +105,13 @@ def sector_sizes_kb(size_kb: int, max_sector_kb: int) -> tuple[list[int], bool]:
 class Stm32f2xFlash(Stm32Flash):
     name = "stm32f2x"
     loader = loader_code.STM32F2X
+    parts = PARTS
+    unidentified = "Cannot identify target as a STM32F2/4/7\n"
+    cr_offset, cr_lock, cr_pg = CR, CR_LOCK, CR_PG
+    clear_flags = (SR, SR_ERRORS | SR_EOP)
+    sr_busy, sr_errors, sr_protection_errors = SR_BSY, SR_ERRORS, SR_WRPERR
+    sr_names = SR_NAMES
+    sr_advice = {SR_PGSERR: ". Run `reset halt` and try again"}
 
     def __init__(self, bank, options: list[str]) -> None:
         super().__init__(bank, options)
@@ -148,17 +145,8 @@ class Stm32f2xFlash(Stm32Flash):
             bank.prot_blocks = []
             return
         self.idcode = self.read_idcode()
-        log.info(f"device id = 0x{self.idcode:08x}")
-        part = PARTS.get(self.idcode & 0xFFF)
-        if part is None:
-            raise FlashError(f"Cannot identify target as a STM32 family (device id 0x{self.idcode & 0xFFF:03x}); "
-                             "check that the target config matches the chip")
-        self.part = part
-        value = read_size_register(self.target, part.size_reg)
-        size_kb = sanity_checked_size(self, part.size_reg, value, part.max_kb, part.device + " part")
-        if bank.user_size:
-            log.info("ignoring flash probed value, using configured bank size")
-            size_kb = bank.user_size // 1024
+        self.part = part = self.identify(self.idcode)
+        size_kb = self.configured_size_kb(self.probed_size_kb(part.size_reg, part))
         log.info(f"flash size = {size_kb} KiB")
         max_sector = part.max_sector_kb
         self.dual_bank = False
@@ -208,15 +196,6 @@ class Stm32f2xFlash(Stm32Flash):
             return PSIZE_X32
         return PSIZE_X16 if volts >= 2.1 else PSIZE_X8
 
-    def info(self) -> str:
-        idcode = self.read_idcode()
-        part = PARTS.get(idcode & 0xFFF)
-        if part is None:
-            return "Cannot identify target as a STM32F2/4/7\n"
-        rev = idcode >> 16
-        name = part.revisions.get(rev)
-        return f"{part.device} - Rev: {name}" if name else f"{part.device} - Rev: unknown (0x{rev:04x})"
-
     # family hooks --------------------------------------------------------------------------
 
     def core_hz(self) -> float:
@@ -255,9 +234,6 @@ class Stm32f2xFlash(Stm32Flash):
         unit = 1 << self.psize
         return (nbytes + unit - 1) // unit * PROGRAM_SECONDS
 
-    def describe_sr(self, sr: int) -> str:
-        return flags_text(sr, SR_NAMES)
-
     # protection ------------------------------------------------------------------------------
 
     def read_options(self) -> dict[str, int]:
@@ -280,12 +256,6 @@ class Stm32f2xFlash(Stm32Flash):
         rdp = (self.target.read_u32(REG_BASE + OPTCR) >> 8) & 0xFF
         return rdp != RDP_LEVEL0
 
-    def rdp_message(self) -> str:
-        return (f"device is read-out protected: flash bank #{self.bank.number} cannot be read, "
-                f"erased or programmed. `stm32f2x unlock {self.bank.number}` removes the "
-                "protection and erases the whole flash (then reset or power-cycle the "
-                "board); then flash again")
-
     def access_guard(self) -> tuple[int, int, int] | None:
         return None if self.is_otp() else (REG_BASE + OPTCR, 0xFF00, RDP_LEVEL0 << 8)
 
@@ -296,48 +266,22 @@ class Stm32f2xFlash(Stm32Flash):
                                  f"`stm32f2x otp {self.bank.number} enable` enables them (the bytes "
                                  "can never be erased)")
             return
-        if self.read_protected():
-            raise FlashError(self.rdp_message())
+        super().check_access(writing)
 
-    def explain_read_fault(self, exc: TransferFaultError) -> FlashError:
-        try:
-            if not self.is_otp() and self.read_protected():
-                return FlashError(self.rdp_message())
-        except TransferFaultError:
-            pass
-        return FlashError(f"reading flash bank #{self.bank.number} failed: {exc}")
+    def read_fault_cause(self, exc: TransferFaultError) -> FlashError | None:
+        return None if self.is_otp() else super().read_fault_cause(exc)
 
-    def protected_sectors_text(self, index: int | None = None) -> str:
-        prot = self.read_options()["protection"]
-        blocks = self.bank.prot_blocks or self.bank.sectors
-        names = [i for i in range(len(blocks)) if not prot >> i & 1]
-        if index is not None and index in names:
-            names = [index]
-        if not names:
-            return ""
-        text = ", ".join(f"sector {i} (0x{self.bank.base + blocks[i].offset:08x})" for i in names[:12])
-        return (f"write-protected: {text}. `flash protect {self.bank.number} {min(names)} "
-                f"{max(names)} off` removes the protection")
+    def write_protection(self) -> int:
+        return self.read_options()["protection"]
 
-    def explain(self, exc: LoaderError) -> FlashError:
-        if exc.sr is not None and exc.sr & SR_WRPERR:
-            try:
-                if self.read_protected():
-                    return FlashError(self.rdp_message())
-                index = None
-                if exc.status == ST_ERASE and exc.address is not None and exc.address & CR_SER:
-                    snb = (exc.address >> 3) & 0x1F
-                    index = snb if snb < 0x10 else snb - 0x10 + len(self.bank.sectors) // 2
-                elif exc.address is not None and self.bank.contains(exc.address):
-                    index = self.bank.sector_index(exc.address - self.bank.base)
-                detail = self.protected_sectors_text(index)
-            except TransferFaultError:
-                detail = ""
-            if detail:
-                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
-        if exc.sr is not None and exc.sr & SR_PGSERR:
-            return FlashError(f"{exc.message}. Run `reset halt` and try again")
-        return exc
+    def protection_units(self) -> list[Sector]:
+        return self.bank.prot_blocks or self.bank.sectors
+
+    def entry_sector(self, entry: int) -> int | None:
+        if not entry & CR_SER:
+            return None
+        snb = (entry >> 3) & 0x1F
+        return snb if snb < 0x10 else snb - 0x10 + len(self.bank.sectors) // 2
 
     def protect_check(self) -> None:
         if self.is_otp():
@@ -345,51 +289,15 @@ class Stm32f2xFlash(Stm32Flash):
             for sector, lock in zip(self.bank.sectors, locks, strict=True):
                 sector.is_protected = 0 if lock else 1
             return
-        prot = self.read_options()["protection"]
-        blocks = self.bank.prot_blocks or self.bank.sectors
-        for i, block in enumerate(blocks):
-            block.is_protected = 0 if prot >> i & 1 else 1
+        super().protect_check()
 
     # direct register programming ---------------------------------------------------------------
 
-    def _unlock(self) -> None:
-        if self.reg(CR) & CR_LOCK:
-            self.set_reg(KEYR, KEY1)
-            self.set_reg(KEYR, KEY2)
-            if self.reg(CR) & CR_LOCK:
-                raise FlashError("stm32f2x: the flash stayed locked after the unlock keys; run "
-                                 "`reset halt` and try again")
-        self.set_reg(SR, SR_ERRORS | SR_EOP)
-
-    def _check(self, sr: int, what: str, address: int) -> None:
-        if sr & SR_ERRORS:
-            raise self.explain(LoaderError(f"stm32f2x: {what} at 0x{address:08x} failed: FLASH_SR "
-                                           f"0x{sr:08x} ({self.describe_sr(sr)})", 0, address, sr))
-
-    def direct_erase(self, entries: list[int]) -> None:
-        self._unlock()
-        try:
-            for entry in entries:
-                cr = entry | self.extra_cr()
-                self.set_reg(CR, cr)
-                self.set_reg(CR, cr | CR_STRT)
-                seconds = (self.mass_erase_seconds() or 0.0) if entry & CR_MER else 2.0
-                self._check(self.wait_idle(SR, SR_BSY, seconds), "erasing", entry)
-        finally:
-            self.set_reg(CR, CR_LOCK)
-
-    def direct_write(self, offset: int, data: bytes) -> None:
-        self._unlock()
-        address = self.bank.base + offset
-        unit = self.unit()
-        try:
-            self.set_reg(CR, CR_PG | self.extra_cr())
-            for pos in range(0, len(data), 1024):
-                chunk = data[pos:pos + 1024]
-                self.target.write_memory(address + pos, chunk, unit)
-                self._check(self.wait_idle(SR, SR_BSY, PROGRAM_SECONDS), "programming", address + pos)
-        finally:
-            self.set_reg(CR, CR_LOCK)
+    def start_erase(self, entry: int) -> float:
+        cr = entry | self.extra_cr()
+        self.set_reg(CR, cr)
+        self.set_reg(CR, cr | CR_STRT)
+        return (self.mass_erase_seconds() or 0.0) if entry & CR_MER else 2.0
 
     def direct_program_otp(self, offset: int, data: bytes) -> None:
         """OTP bytes are programmed one at a time at x8 (no loader: 512 bytes at most)."""
@@ -412,12 +320,7 @@ class Stm32f2xFlash(Stm32Flash):
         optcr |= (opts["protection"] & ((1 << min(bits, 12)) - 1)) << 16
         if part and part.extra_options:
             optcr |= (opts["user"] & ((0xF00 << (bits - 12)) & 0xF00)) << 20
-        if self.target.read_u32(REG_BASE + OPTCR) & OPTCR_LOCK:
-            self.set_reg(OPTKEYR, OPTKEY1)
-            self.set_reg(OPTKEYR, OPTKEY2)
-            if self.target.read_u32(REG_BASE + OPTCR) & OPTCR_LOCK:
-                raise FlashError("stm32f2x: the option bytes stayed locked after the option keys; "
-                                 "run `reset halt` and try again")
+        self.unlock_options(OPTCR, OPTCR_LOCK)
         if part and (part.dual_bank_option == "db1m" or part.boot_addr):
             value = opts["optcr1"] if part.boot_addr else (opts["protection"] & 0x00FFF000) << 4
             self.set_reg(OPTCR1, value)

@@ -17,23 +17,12 @@ from ocdpy import log
 from ocdpy.errors import FlashError, TransferFaultError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import sector_array
-from ocdpy.flash.drivers.base import flags_text
-from ocdpy.flash.drivers.stm32_common import (
-    KEY1,
-    KEY2,
-    OPTKEY1,
-    OPTKEY2,
-    Stm32Flash,
-    read_size_register,
-    sanity_checked_size,
-)
-from ocdpy.flash.loader import ST_ERASE, LoaderError
+from ocdpy.flash.drivers.stm32_common import Stm32Flash
 
 BANK1_BASE, BANK2_BASE = 0x08000000, 0x08100000
 REG_BASE_B1, REG_BASE_B2 = 0x52002000, 0x52002100
 DBGMCU_IDCODE = 0x5C001000
-KEYR, OPTKEYR, CR, SR, CCR, OPTCR, OPTSR_CUR, OPTSR_PRG, OPTCCR = (
-    0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C, 0x20, 0x24)
+CR, SR, CCR, OPTCR, OPTSR_CUR, OPTSR_PRG, OPTCCR = 0x0C, 0x10, 0x14, 0x18, 0x1C, 0x20, 0x24
 WPSN_CUR, WPSN_PRG = 0x38, 0x3C
 CR_LOCK, CR_PG, CR_SER, CR_BER, CR_FW, CR_START = 0x01, 0x02, 0x04, 0x08, 0x40, 0x80
 PSIZE_X64 = 3 << 4
@@ -85,7 +74,14 @@ UNSUPPORTED = {0x480: "STM32H7Ax/7Bx"}
 class Stm32h7xFlash(Stm32Flash):
     name = "stm32h7x"
     loader = loader_code.STM32H7X
+    parts = PARTS
+    unidentified = "Cannot identify target as a STM32H7x"
+    cr_offset, cr_lock, cr_pg = CR, CR_LOCK, CR_PG
+    clear_flags = (CCR, CCR_CLEAR)
     sr_offset = SR
+    sr_busy, sr_errors, sr_protection_errors = SR_BSY | SR_QW, SR_ERRORS, SR_WRPERR | SR_RDPERR
+    sr_names = SR_NAMES
+    unlock_erases = "both banks (then reset or power-cycle the board)"
 
     def __init__(self, bank, options: list[str]) -> None:
         super().__init__(bank, options)
@@ -118,8 +114,7 @@ class Stm32h7xFlash(Stm32Flash):
         else:
             raise FlashError(f"Flash register base not defined for bank {bank.number}: its base "
                              f"0x{bank.base:08x} should be 0x{BANK1_BASE:08x} or 0x{BANK2_BASE:08x}")
-        value = read_size_register(self.target, part.size_reg)
-        size_kb = sanity_checked_size(self, part.size_reg, value, part.max_kb, part.device + " part")
+        size_kb = self.probed_size_kb(part.size_reg, part)
         dual = part.dual_bank
         if device == 0x450:
             if size_kb == 128:
@@ -134,23 +129,12 @@ class Stm32h7xFlash(Stm32Flash):
                 raise FlashError("this device has a single bank only: remove the flash bank at "
                                  f"0x{BANK2_BASE:08x} from your config")
         log.info(f"Bank ({bank.number}) size is {size_kb} kb, base address is 0x{bank.base:08x}")
-        if bank.user_size:
-            log.info("ignoring flash probed value, using configured bank size")
-            size_kb = bank.user_size // 1024
+        size_kb = self.configured_size_kb(size_kb)
         bank.size = size_kb * 1024
         bank.write_start_alignment = bank.write_end_alignment = part.flash_word
         count = size_kb // part.sector_kb
         bank.sectors = sector_array(count, part.sector_kb * 1024)
         bank.prot_blocks = sector_array(count, part.sector_kb * 1024)
-
-    def info(self) -> str:
-        idcode = self.read_idcode()
-        part = PARTS.get(idcode & 0xFFF)
-        if part is None:
-            return "Cannot identify target as a STM32H7x"
-        rev = idcode >> 16
-        name = part.revisions.get(rev)
-        return f"{part.device} - Rev: {name}" if name else f"{part.device} - Rev: unknown (0x{rev:04x})"
 
     # family hooks ---------------------------------------------------------------------------
 
@@ -181,112 +165,38 @@ class Stm32h7xFlash(Stm32Flash):
     def program_seconds(self, nbytes: int) -> float:
         return (nbytes + 31) // 32 * WORD_SECONDS
 
-    def describe_sr(self, sr: int) -> str:
-        return flags_text(sr, SR_NAMES)
-
     # protection ------------------------------------------------------------------------------
 
     def rdp(self) -> int:
         return (self.target.read_u32(self.register_base + OPTSR_CUR) >> 8) & 0xFF
 
-    def rdp_message(self) -> str:
-        return (f"device is read-out protected: flash bank #{self.bank.number} cannot be read, "
-                f"erased or programmed. `stm32h7x unlock {self.bank.number}` removes the "
-                "protection and erases both banks (then reset or power-cycle the board); "
-                "then flash again")
+    def read_protected(self) -> bool:
+        return self.rdp() != RDP_L0
 
     def access_guard(self) -> tuple[int, int, int] | None:
         return self.register_base + OPTSR_CUR, 0xFF00, RDP_L0 << 8
 
-    def check_access(self, writing: bool) -> None:
-        if self.rdp() != RDP_L0:
-            raise FlashError(self.rdp_message())
+    def read_fault_cause(self, exc: TransferFaultError) -> FlashError | None:
+        cause = super().read_fault_cause(exc)
+        if cause is None and self.reg(SR) & SR_DBECCERR:
+            return FlashError(f"reading flash bank #{self.bank.number} failed: double ECC error "
+                              f"at 0x{exc.address or 0:08x} (a flash word programmed twice "
+                              "without an erase); erase the sector and program it again")
+        return cause
 
-    def explain_read_fault(self, exc: TransferFaultError) -> FlashError:
-        try:
-            if self.rdp() != RDP_L0:
-                return FlashError(self.rdp_message())
-            sr = self.target.read_u32(self.register_base + SR)
-            if sr & SR_DBECCERR:
-                return FlashError(f"reading flash bank #{self.bank.number} failed: double ECC error "
-                                  f"at 0x{exc.address or 0:08x} (a flash word programmed twice "
-                                  "without an erase); erase the sector and program it again")
-        except TransferFaultError:
-            pass
-        return FlashError(f"reading flash bank #{self.bank.number} failed: {exc}")
+    def write_protection(self) -> int:
+        return self.target.read_u32(self.register_base + WPSN_CUR) & 0xFF
 
-    def protected_sectors_text(self, index: int | None = None) -> str:
-        wpsn = self.target.read_u32(self.register_base + WPSN_CUR) & 0xFF
-        names = [i for i in range(len(self.bank.sectors)) if not wpsn >> i & 1]
-        if index is not None and index in names:
-            names = [index]
-        if not names:
-            return ""
-        text = ", ".join(f"sector {i} (0x{self.bank.base + self.bank.sectors[i].offset:08x})"
-                         for i in names)
-        return (f"write-protected: {text}. `flash protect {self.bank.number} {min(names)} "
-                f"{max(names)} off` removes the protection")
-
-    def explain(self, exc: LoaderError) -> FlashError:
-        if exc.sr is not None and exc.sr & (SR_WRPERR | SR_RDPERR):
-            try:
-                if self.rdp() != RDP_L0:
-                    return FlashError(self.rdp_message())
-                index = None
-                if exc.status == ST_ERASE and exc.address is not None and exc.address & CR_SER:
-                    index = (exc.address >> 8) & 7
-                elif exc.address is not None and self.bank.contains(exc.address):
-                    index = self.bank.sector_index(exc.address - self.bank.base)
-                detail = self.protected_sectors_text(index)
-            except TransferFaultError:
-                detail = ""
-            if detail:
-                return FlashError(f"{exc.message.split(': FLASH_SR')[0]}: {detail}")
-        return exc
-
-    def protect_check(self) -> None:
-        wpsn = self.target.read_u32(self.register_base + WPSN_CUR)
-        for i, block in enumerate(self.bank.prot_blocks):
-            block.is_protected = 0 if wpsn >> i & 1 else 1
+    def entry_sector(self, entry: int) -> int | None:
+        return (entry >> 8) & 7 if entry & CR_SER else None
 
     # direct register programming ---------------------------------------------------------------
 
-    def _unlock(self) -> None:
-        if self.reg(CR) & CR_LOCK:
-            self.set_reg(KEYR, KEY1)
-            self.set_reg(KEYR, KEY2)
-            if self.reg(CR) & CR_LOCK:
-                raise FlashError("stm32h7x: the flash stayed locked after the unlock keys; run "
-                                 "`reset halt` and try again")
-        self.set_reg(CCR, CCR_CLEAR)
-
-    def _check(self, sr: int, what: str, address: int) -> None:
-        if sr & SR_ERRORS:
-            raise self.explain(LoaderError(f"stm32h7x: {what} at 0x{address:08x} failed: FLASH_SR "
-                                           f"0x{sr:08x} ({self.describe_sr(sr)})", 0, address, sr))
-
-    def direct_erase(self, entries: list[int]) -> None:
-        self._unlock()
-        try:
-            for entry in entries:
-                cr = entry | PSIZE_X64
-                self.set_reg(CR, cr)
-                self.set_reg(CR, cr | CR_START)
-                seconds = BANK_ERASE_SECONDS if entry & CR_BER else SECTOR_ERASE_SECONDS
-                self._check(self.wait_idle(SR, SR_BSY | SR_QW, seconds), "erasing", entry)
-        finally:
-            self.set_reg(CR, CR_LOCK)
-
-    def direct_write(self, offset: int, data: bytes) -> None:
-        self._unlock()
-        address = self.bank.base + offset
-        try:
-            self.set_reg(CR, CR_PG | PSIZE_X64)
-            for pos in range(0, len(data), 1024):
-                self.target.write_memory(address + pos, data[pos:pos + 1024], 4)
-                self._check(self.wait_idle(SR, SR_BSY | SR_QW, WORD_SECONDS), "programming", address + pos)
-        finally:
-            self.set_reg(CR, CR_LOCK)
+    def start_erase(self, entry: int) -> float:
+        cr = entry | PSIZE_X64
+        self.set_reg(CR, cr)
+        self.set_reg(CR, cr | CR_START)
+        return BANK_ERASE_SECONDS if entry & CR_BER else SECTOR_ERASE_SECONDS
 
     # option bytes --------------------------------------------------------------------------------
 
@@ -294,12 +204,7 @@ class Stm32h7xFlash(Stm32Flash):
         """Program one option register (OPTSR_PRG, WPSN_PRG, ...) and wait for the load."""
         base = self.register_base
         target = self.target
-        if target.read_u32(base + OPTCR) & OPTCR_LOCK:
-            target.write_u32(base + OPTKEYR, OPTKEY1)
-            target.write_u32(base + OPTKEYR, OPTKEY2)
-            if target.read_u32(base + OPTCR) & OPTCR_LOCK:
-                raise FlashError("stm32h7x: the option bytes stayed locked after the option keys; "
-                                 "run `reset halt` and try again")
+        self.unlock_options(OPTCR, OPTCR_LOCK)
         try:
             target.write_u32(base + offset, value)
             target.write_u32(base + OPTCCR, OPTCCR_CLR_OPTCHANGEERR)
