@@ -22,10 +22,7 @@
 	.global	_start
 	.thumb_func
 _start:
-	enter_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
-	push	{r0-r7}
-	mrs	r1, APSR
-	push	{r1}
+	enter_routine B_STACK, B_SCRATCH, B_CALLER_SP, r0-r7
 	ldr	r2, [r0, #4]
 	ldr	r3, =0x04C11DB7
 	movs	r4, #0
@@ -81,10 +78,6 @@ finished:				/* the status word after the results */
 	pop	{r3}
 	movs	r1, #1
 	str	r1, [r3]
-	pop	{r1}
-	msr	APSR_nzcvq, r1
-	pop	{r0-r7}
-	leave_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
-	bkpt	#0
+	leave_routine B_STACK, B_SCRATCH, B_CALLER_SP, r0-r7
 
 	.pool

@@ -27,14 +27,18 @@
 	.equ	B_CALLER_SP, 16
 	.equ	B_RANGES, 20
 
+	/* Feed the byte in \b into the CRC in r4 (r2 = the table); \b is used. */
+	.macro	crc_byte b
+	eor	\b, \b, r4, lsr #24
+	ldr	\b, [r2, \b, lsl #2]
+	eor	r4, \b, r4, lsl #8
+	.endm
+
 	.text
 	.global	_start
 	.thumb_func
 _start:
-	enter_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
-	push	{r1-r9, r12}
-	mrs	r1, APSR
-	push	{r1}
+	enter_routine B_STACK, B_SCRATCH, B_CALLER_SP, r1-r9, r12
 	ldr	r2, [r0, #4]		/* the table */
 	ldr	r3, =0x04C11DB7
 	movs	r4, #0
@@ -69,38 +73,26 @@ head:
 	tst	r3, #3
 	beq	word_loop
 	ldrb	r5, [r3], #1
-	eor	r5, r5, r4, lsr #24
-	ldr	r5, [r2, r5, lsl #2]
-	eor	r4, r5, r4, lsl #8
+	crc_byte r5
 	b	head
 word_loop:
 	cmp	r3, r9
 	bhs	tail
 	ldr	r5, [r3], #4
 	uxtb	r12, r5
-	eor	r12, r12, r4, lsr #24
-	ldr	r12, [r2, r12, lsl #2]
-	eor	r4, r12, r4, lsl #8
+	crc_byte r12
 	ubfx	r12, r5, #8, #8
-	eor	r12, r12, r4, lsr #24
-	ldr	r12, [r2, r12, lsl #2]
-	eor	r4, r12, r4, lsl #8
+	crc_byte r12
 	ubfx	r12, r5, #16, #8
-	eor	r12, r12, r4, lsr #24
-	ldr	r12, [r2, r12, lsl #2]
-	eor	r4, r12, r4, lsl #8
+	crc_byte r12
 	lsr	r12, r5, #24
-	eor	r12, r12, r4, lsr #24
-	ldr	r12, [r2, r12, lsl #2]
-	eor	r4, r12, r4, lsl #8
+	crc_byte r12
 	b	word_loop
 tail:
 	cmp	r3, r6
 	beq	range_done
 	ldrb	r5, [r3], #1
-	eor	r5, r5, r4, lsr #24
-	ldr	r5, [r2, r5, lsl #2]
-	eor	r4, r5, r4, lsl #8
+	crc_byte r5
 	b	tail
 range_done:
 	str	r4, [r8], #4
@@ -109,10 +101,6 @@ range_done:
 finished:				/* r8 = the status word after the results */
 	movs	r1, #1
 	str	r1, [r8]
-	pop	{r1}
-	msr	APSR_nzcvq, r1
-	pop	{r1-r9, r12}
-	leave_own_stack B_STACK, B_SCRATCH, B_CALLER_SP
-	bkpt	#0
+	leave_routine B_STACK, B_SCRATCH, B_CALLER_SP, r1-r9, r12
 
 	.pool

@@ -50,22 +50,8 @@ _start:
 	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
-	ldr	r1, [r7, #CR]
 	movs	r2, #CR_LOCK
-	tst	r1, r2
-	beq	unlocked
-	ldr	r1, =KEY1
-	str	r1, [r7, #KEYR]
-	ldr	r1, =KEY2
-	str	r1, [r7, #KEYR]
-	ldr	r1, [r7, #CR]
-	tst	r1, r2
-	beq	unlocked
-	movs	r2, #ST_LOCKED
-	movs	r6, #0
-	b	fail
-
-unlocked:
+	unlock_flash r2
 	movs	r1, #SR_CLEAR
 	str	r1, [r7, #SR]
 	ldr	r1, [r0, #P_RP]

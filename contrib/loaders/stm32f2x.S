@@ -25,19 +25,12 @@
 	.equ	SR,	0x0C
 	.equ	CR,	0x10
 
-	.equ	SR_BSY,		0x10000
+	.equ	SR_BUSY,	0x10000
 	.equ	SR_ERRORS,	0xF2	/* PGSERR | PGPERR | PGAERR | WRPERR | OPERR */
 	.equ	SR_CLEAR,	0xF3
 	.equ	CR_PG,		0x01
 	.equ	CR_STRT,	0x10000
 	.equ	CR_LOCK,	0x80000000
-
-	.macro	wait_idle reg
-wait\@:
-	ldr	\reg, [r7, #SR]
-	tst	\reg, #SR_BSY
-	bne	wait\@
-	.endm
 
 	/* One programming loop per unit size. Data is taken from the ring in batches of
 	 * up to 1 KiB (rp is written back after each); inside a batch the next unit is
@@ -81,29 +74,12 @@ next\@:
 	.global	_start
 	.thumb_func
 _start:
-	enter_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
-	push	{r1-r11}
-	mrs	r1, APSR
-	push	{r1}
+	enter_routine P_STACK, P_SCRATCH, P_CALLER_SP, r1-r11
 	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
 	ldr	r8, [r0, #P_CR]
-	ldr	r1, [r7, #CR]
-	tst	r1, #CR_LOCK
-	beq	unlocked
-	ldr	r1, =KEY1
-	str	r1, [r7, #KEYR]
-	ldr	r1, =KEY2
-	str	r1, [r7, #KEYR]
-	ldr	r1, [r7, #CR]
-	tst	r1, #CR_LOCK
-	beq	unlocked
-	movs	r2, #ST_LOCKED
-	movs	r6, #0
-	b	fail
-
-unlocked:
+	unlock_flash #CR_LOCK
 	movs	r1, #SR_CLEAR
 	str	r1, [r7, #SR]
 	ldr	r1, [r0, #P_RP]
@@ -174,10 +150,6 @@ finish:
 lock:
 	mov	r1, #CR_LOCK
 	str	r1, [r7, #CR]
-	pop	{r1}
-	msr	APSR_nzcvq, r1
-	pop	{r1-r11}
-	leave_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
-	bkpt	#0
+	leave_routine P_STACK, P_SCRATCH, P_CALLER_SP, r1-r11
 
 	.pool

@@ -37,13 +37,6 @@
 	.equ	CR_PG,		0x02
 	.equ	CR_START,	0x80
 
-	.macro	wait_idle reg
-wait\@:
-	ldr	\reg, [r7, #SR]
-	tst	\reg, #SR_BUSY
-	bne	wait\@
-	.endm
-
 	.macro	branch_if_error reg, label
 	lsls	\reg, \reg, #5
 	lsrs	\reg, \reg, #22
@@ -54,28 +47,11 @@ wait\@:
 	.global	_start
 	.thumb_func
 _start:
-	enter_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
-	push	{r1-r12, lr}
-	mrs	r1, APSR
-	push	{r1}
+	enter_routine P_STACK, P_SCRATCH, P_CALLER_SP, r1-r12, lr
 	access_guard fail
 	checks_then_plan
 	ldr	r7, [r0, #P_REGS]
-	ldr	r1, [r7, #CR]
-	tst	r1, #CR_LOCK
-	beq	unlocked
-	ldr	r1, =KEY1
-	str	r1, [r7, #KEYR]
-	ldr	r1, =KEY2
-	str	r1, [r7, #KEYR]
-	ldr	r1, [r7, #CR]
-	tst	r1, #CR_LOCK
-	beq	unlocked
-	movs	r2, #ST_LOCKED
-	movs	r6, #0
-	b	fail
-
-unlocked:
+	unlock_flash #CR_LOCK
 	ldr	r1, =CCR_CLEAR
 	str	r1, [r7, #CCR]
 	ldr	r1, [r0, #P_RP]
@@ -149,10 +125,6 @@ finish:
 lock:
 	movs	r1, #CR_LOCK
 	str	r1, [r7, #CR]
-	pop	{r1}
-	msr	APSR_nzcvq, r1
-	pop	{r1-r12, lr}
-	leave_own_stack P_STACK, P_SCRATCH, P_CALLER_SP
-	bkpt	#0
+	leave_routine P_STACK, P_SCRATCH, P_CALLER_SP, r1-r12, lr
 
 	.pool
