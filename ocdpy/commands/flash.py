@@ -558,6 +558,16 @@ def flash_erase_check(ctx: CommandContext, args: list[str]) -> None:
         ctx.print("\tBank is erased")
 
 
+def _check_range(ctx: CommandContext, first: int, last: int, count: int, what: str) -> None:
+    """first..last must be a range of the bank's `count` sectors or blocks."""
+    if first > last:
+        ctx.print(f"ERROR: first {what} must be <= last")
+        raise CommandFailed("")
+    if last > count - 1:
+        ctx.print(f"ERROR: last {what} must be <= {count - 1}")
+        raise CommandFailed("")
+
+
 @command("flash erase_sector", mode=CommandMode.EXEC, usage="bank_id first_sector_num (last_sector_num|'last')",
          help="Erase a range of sectors in a flash bank.")
 def flash_erase_sector(ctx: CommandContext, args: list[str]) -> None:
@@ -568,12 +578,7 @@ def flash_erase_sector(ctx: CommandContext, args: list[str]) -> None:
     bank = get_bank(ctx, args[0])
     first = parse_uint(args[1], "first")
     last = len(bank.sectors) - 1 if args[2] == "last" else parse_uint(args[2], "last")
-    if first > last:
-        ctx.print("ERROR: first sector must be <= last")
-        raise CommandFailed("")
-    if last > len(bank.sectors) - 1:
-        ctx.print(f"ERROR: last sector must be <= {len(bank.sectors) - 1}")
-        raise CommandFailed("")
+    _check_range(ctx, first, last, len(bank.sectors), "sector")
     started = time.monotonic()
     program.erase_sectors(bank, first, last)
     _mark_written(ctx, [bank])
@@ -627,12 +632,7 @@ def flash_protect(ctx: CommandContext, args: list[str]) -> None:
     on = {"on": True, "off": False}.get(args[3])
     if on is None:
         raise CommandSyntaxError()
-    if first > last:
-        ctx.print(f"ERROR: first {what} must be <= last")
-        raise CommandFailed("")
-    if last > blocks - 1:
-        ctx.print(f"ERROR: last {what} must be <= {blocks - 1}")
-        raise CommandFailed("")
+    _check_range(ctx, first, last, blocks, what)
     bank.driver.protect(on, first, last)
     ctx.print(f"{'set' if on else 'cleared'} protection for {what}s {first} through {last} "
               f"on flash bank {bank.number}")
@@ -648,17 +648,22 @@ def flash_padded_value(ctx: CommandContext, args: list[str]) -> None:
     ctx.print(f"Default padded value set to 0x{bank.default_padded_value:x} for flash bank {bank.number}")
 
 
+def _bank_file_args(ctx: CommandContext, args: list[str], most: int):
+    """bank_id filename [offset ...] of the *_bank commands: (start time, bank, offset)."""
+    if not 2 <= len(args) <= most:
+        raise CommandSyntaxError()
+    started = time.monotonic()
+    bank = get_bank(ctx, args[0])
+    return started, bank, parse_uint(args[2], "offset") if len(args) > 2 else 0
+
+
 @command("flash read_bank", mode=CommandMode.EXEC, usage="bank_id filename [offset [length]]",
          help="Read binary data from flash bank to file. Allow optional offset from beginning "
          "of the bank (defaults to zero).")
 def flash_read_bank(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.flash import program
 
-    if not 2 <= len(args) <= 4:
-        raise CommandSyntaxError()
-    started = time.monotonic()
-    bank = get_bank(ctx, args[0])
-    offset = parse_uint(args[2], "offset") if len(args) > 2 else 0
+    started, bank, offset = _bank_file_args(ctx, args, 4)
     length = parse_uint(args[3], "length") if len(args) > 3 else None
     bar, report = _progress("reading")
     try:
@@ -688,11 +693,7 @@ def _read_file(path: str) -> bytes:
 def flash_write_bank(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.flash import program
 
-    if not 2 <= len(args) <= 3:
-        raise CommandSyntaxError()
-    started = time.monotonic()
-    bank = get_bank(ctx, args[0])
-    offset = parse_uint(args[2], "offset") if len(args) > 2 else 0
+    started, bank, offset = _bank_file_args(ctx, args, 3)
     data = _read_file(args[1])
     written = program.write_bank(bank, data, offset)
     if not written:
@@ -708,11 +709,7 @@ def flash_write_bank(ctx: CommandContext, args: list[str]) -> None:
 def flash_verify_bank(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.flash import program
 
-    if not 2 <= len(args) <= 3:
-        raise CommandSyntaxError()
-    started = time.monotonic()
-    bank = get_bank(ctx, args[0])
-    offset = parse_uint(args[2], "offset") if len(args) > 2 else 0
+    started, bank, offset = _bank_file_args(ctx, args, 3)
     data = _read_file(args[1])
     if len(data) > bank.size - min(offset, bank.size):
         log.warning(f"{args[1]} is {len(data)} bytes, more than the {bank.size - offset} bytes of "
