@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands import table
+from ocdpy.commands.config_args import adapter_number
 from ocdpy.commands.jimargs import wrong_num_args
 from ocdpy.commands.registry import (
     CommandContext,
@@ -136,23 +137,13 @@ def adapter_serial(ctx: CommandContext, args: list[str]) -> None:
 
 @command("adapter srst delay", usage="[milliseconds]", help="Wait this many milliseconds after releasing NRST")
 def adapter_srst_delay(ctx: CommandContext, args: list[str]) -> None:
-    adapter = ctx.session.config.adapter
-    if len(args) > 1:
-        raise CommandSyntaxError()
-    if args:
-        adapter.srst_delay_ms = parse_uint(args[0], "delay")
-    ctx.print(f"adapter srst delay: {adapter.srst_delay_ms}")
+    adapter_number(ctx, args, "srst_delay_ms", "delay", "adapter srst delay")
 
 
 @command("adapter srst pulse_width", usage="[milliseconds]",
          help="Hold NRST low at least this many milliseconds")
 def adapter_srst_pulse_width(ctx: CommandContext, args: list[str]) -> None:
-    adapter = ctx.session.config.adapter
-    if len(args) > 1:
-        raise CommandSyntaxError()
-    if args:
-        adapter.srst_pulse_width_ms = parse_uint(args[0], "width")
-    ctx.print(f"adapter srst pulse_width: {adapter.srst_pulse_width_ms}")
+    adapter_number(ctx, args, "srst_pulse_width_ms", "width", "adapter srst pulse_width")
 
 
 @command("adapter transports", mode=CommandMode.CONFIG, usage="transport ...",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands import table
-from ocdpy.commands.jimargs import GetOpt, jim_int, tcl_list, wrong_num_args
+from ocdpy.commands.config_args import name_list, new_object_name
+from ocdpy.commands.jimargs import GetOpt, jim_int
 from ocdpy.commands.registry import (
     CommandContext,
     CommandFailed,
@@ -34,13 +35,7 @@ DP_APSEL_MAX = 255
 @command("dap create", usage="name '-chain-position' name", help="Declare an ARM debug access port on a TAP or SWD port")
 def dap_create(ctx: CommandContext, args: list[str]) -> None:
     session = ctx.session
-    if len(args) < 2:
-        raise wrong_num_args(args, "<name> [<dap_options> ...]")
-    if len(args) < 3:
-        raise wrong_num_args(args[:1], "?name? ..options...")
-    name = args[0]
-    if session.interp.has_command(name) or session.registry.has(name):
-        raise TclError(f"Command: {name} Exists")
+    name = new_object_name(session, args, "dap_options")
     opts = GetOpt(args[1:])
     tap = None
     dap_opts: dict[str, object] = {}
@@ -120,9 +115,7 @@ def _check_swd_daps(session, new: DapConfig) -> None:
 
 @command("dap names", help="Names of the declared DAPs, as a list")
 def dap_names(ctx: CommandContext, args: list[str]) -> str:
-    if args:
-        raise wrong_num_args(["dap names"], "Too many parameters")
-    return tcl_list([d.name for d in ctx.session.config.daps])
+    return name_list(ctx, args, ctx.session.config.daps)
 
 
 @command("dap init", help="Connect to every declared DAP (run by init)")

@@ -10,9 +10,9 @@ startup proc that says the config needs JTAG.
 from __future__ import annotations
 
 from ocdpy import log
+from ocdpy.commands.config_args import adapter_number, number_or_none
 from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
 from ocdpy.commands.registry import (
-    ArgumentError,
     CommandContext,
     CommandMode,
     CommandSpec,
@@ -33,12 +33,8 @@ def find_tap(session, name: str) -> TapConfig | None:
     tap = session.config.tap(name)
     if tap is not None:
         return tap
-    try:
-        n = parse_uint(name, "tap")
-    except ArgumentError as e:
-        # OpenOCD logs its failed number parse here.
-        if e.log_line:
-            log.error(e.log_line)
+    n = number_or_none(name, "tap")
+    if n is None:
         return None
     taps = session.config.taps
     if n < len(taps):
@@ -245,21 +241,11 @@ def _cmd_arp(ctx: CommandContext, args: list[str]) -> None:
 
 
 def _cmd_ntrst_delay(ctx: CommandContext, args: list[str]) -> None:
-    adapter = ctx.session.config.adapter
-    if len(args) > 1:
-        raise CommandSyntaxError()
-    if args:
-        adapter.trst_delay_ms = parse_uint(args[0], "delay")
-    ctx.print(f"jtag_ntrst_delay: {adapter.trst_delay_ms}")
+    adapter_number(ctx, args, "trst_delay_ms", "delay", "jtag_ntrst_delay")
 
 
 def _cmd_ntrst_assert_width(ctx: CommandContext, args: list[str]) -> None:
-    adapter = ctx.session.config.adapter
-    if len(args) > 1:
-        raise CommandSyntaxError()
-    if args:
-        adapter.trst_pulse_width_ms = parse_uint(args[0], "delay")
-    ctx.print(f"jtag_ntrst_assert_width: {adapter.trst_pulse_width_ms}")
+    adapter_number(ctx, args, "trst_pulse_width_ms", "delay", "jtag_ntrst_assert_width")
 
 
 def _cmd_rclk(ctx: CommandContext, args: list[str]) -> None:

@@ -100,22 +100,25 @@ def mw(ctx: CommandContext, args: list[str]) -> None:
 # -- read_memory / write_memory ---------------------------------------------------------------
 
 
-def _phys(args: list[str]) -> None:
+def _list_args(ctx: CommandContext, args: list[str], third: str, parse):
+    """address width THIRD ['phys'] of read_memory / write_memory: (address, bits, THIRD
+    parsed), checked in OpenOCD's order."""
+    if not 3 <= len(args) <= 4:
+        raise wrong_num_args([ctx.name], f"address width {third} ['phys']")
+    address = jim_int(args[0]) & 0xFFFFFFFFFFFFFFFF
+    bits = jim_int(args[1])
+    value = parse(args[2])
     if len(args) > 3 and args[3] != "phys":
         raise TclError(f"invalid argument '{args[3]}', must be 'phys'")
+    if bits not in (8, 16, 32, 64):
+        raise TclError("invalid width, must be 8, 16, 32 or 64")
+    return address, bits, value
 
 
 @command("read_memory", mode=CommandMode.EXEC, usage="address width count ['phys']",
          help="Read Tcl list of 8/16/32/64 bit numbers from target memory")
 def read_memory(ctx: CommandContext, args: list[str]) -> str:
-    if not 3 <= len(args) <= 4:
-        raise wrong_num_args([ctx.name], "address width count ['phys']")
-    address = jim_int(args[0]) & 0xFFFFFFFFFFFFFFFF
-    bits = jim_int(args[1])
-    count = jim_int(args[2])
-    _phys(args)
-    if bits not in (8, 16, 32, 64):
-        raise TclError("invalid width, must be 8, 16, 32 or 64")
+    address, bits, count = _list_args(ctx, args, "count", jim_int)
     width = bits // 8
     if count < 0:
         count &= 0xFFFFFFFFFFFFFFFF
@@ -143,14 +146,7 @@ def read_memory(ctx: CommandContext, args: list[str]) -> str:
 @command("write_memory", mode=CommandMode.EXEC, usage="address width data ['phys']",
          help="Write Tcl list of 8/16/32/64 bit numbers to target memory")
 def write_memory(ctx: CommandContext, args: list[str]) -> str:
-    if not 3 <= len(args) <= 4:
-        raise wrong_num_args([ctx.name], "address width data ['phys']")
-    address = jim_int(args[0]) & 0xFFFFFFFFFFFFFFFF
-    bits = jim_int(args[1])
-    items = split_list(args[2])
-    _phys(args)
-    if bits not in (8, 16, 32, 64):
-        raise TclError("invalid width, must be 8, 16, 32 or 64")
+    address, bits, items = _list_args(ctx, args, "data", split_list)
     width = bits // 8
     if address + len(items) * width > 0xFFFFFFFFFFFFFFFF:
         raise TclError("write_memory: addr + len wraps to zero")

@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from ocdpy import log
 from ocdpy.commands import table
+from ocdpy.commands.config_args import (
+    ap_num_option,
+    cget_value,
+    name_list,
+    no_params,
+    number_or_none,
+    take_named,
+)
 from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
 from ocdpy.commands.registry import (
-    ArgumentError,
     CommandContext,
     CommandFailed,
     CommandMode,
@@ -22,7 +29,6 @@ from ocdpy.commands.registry import (
     CommandSyntaxError,
     JimError,
     command,
-    parse_uint,
 )
 from ocdpy.target.target_config import (
     AP_NUM_INVALID,
@@ -49,12 +55,8 @@ def find_target(session, name: str) -> TargetConfig | None:
     target = session.config.target(name)
     if target is not None:
         return target
-    try:
-        n = parse_uint(name, "target")
-    except ArgumentError as e:
-        # OpenOCD logs its failed number parse here.
-        if e.log_line:
-            log.error(e.log_line)
+    n = number_or_none(name, "target")
+    if n is None:
         return None
     for t in session.config.targets:
         if t.number == n:
@@ -165,11 +167,6 @@ def configure(session, target: TargetConfig, opts: GetOpt) -> str:
     return result
 
 
-def _no_params(opts: GetOpt) -> None:
-    if opts.argc != 0:
-        raise opts.wrong_num_args("NO PARAMS")
-
-
 def _type_option(session, target: TargetConfig, opts: GetOpt) -> tuple[bool, str]:
     """The options a target type parses before the common ones."""
     t = target.type_name
@@ -187,17 +184,9 @@ def _type_option(session, target: TargetConfig, opts: GetOpt) -> tuple[bool, str
         if t == "aarch64" and word == "-cti":
             opts.take()
             if opts.isconfigure:
-                name = opts.take()
-                if name is None:
-                    raise TclError("")
-                if session.config.cti(name) is None:
-                    raise TclError("CTI name invalid!")
-                target.cti = name
+                target.cti, _ = take_named(opts, session.config.cti, "CTI name invalid!")
                 return True, ""
-            _no_params(opts)
-            if target.cti is None:
-                raise TclError("CTI not configured")
-            return True, target.cti
+            return True, cget_value(opts, target.cti, "CTI not configured")
     if t == "stm8" and word in STM8_OPTIONS:
         opts.take()
         if word in ("-enable_step_irq", "-enable_stm8l"):
@@ -218,12 +207,7 @@ def _adiv5_option(session, target: TargetConfig, opts: GetOpt, word: str) -> tup
     opts.take()
     if word == "-dap":
         if opts.isconfigure:
-            name = opts.take()
-            if name is None:
-                raise TclError("")
-            dap = session.config.dap(name)
-            if dap is None:
-                raise TclError("DAP name invalid!")
+            _, dap = take_named(opts, session.config.dap, "DAP name invalid!")
             if target.dap is not None and target.dap is not dap:
                 raise TclError("DAP assignment cannot be changed!")
             target.dap = dap
@@ -234,20 +218,8 @@ def _adiv5_option(session, target: TargetConfig, opts: GetOpt, word: str) -> tup
                 target.tap = dap.tap
                 target.dap_configured = True
             return True, ""
-        _no_params(opts)
-        if target.dap is None:
-            raise TclError("DAP not configured")
-        return True, target.dap.name
-    if opts.isconfigure:
-        ap_num = opts.take_int()
-        if ap_num < 0 or (ap_num > 255 and ap_num & 0xFFF):
-            raise TclError("Invalid AP number!")
-        target.ap_num = ap_num
-        return True, ""
-    _no_params(opts)
-    if target.ap_num == AP_NUM_INVALID:
-        raise TclError("AP number not configured")
-    return True, str(target.ap_num)
+        return True, cget_value(opts, target.dap.name if target.dap else None, "DAP not configured")
+    return True, ap_num_option(opts, target)
 
 
 def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> str:
@@ -255,7 +227,7 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
     if opt == "-type":
         if isconfigure:
             raise TclError("not settable: -type")
-        _no_params(opts)
+        no_params(opts)
         return target.type_name
     if opt == "-event":
         return _event_option(target, opts)
@@ -273,7 +245,7 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
                 if opt in ("-work-area-virt", "-work-area-phys", "-dbgbase"):
                     setattr(target, attr + "_set", True)
         else:
-            _no_params(opts)
+            no_params(opts)
         value = getattr(target, attr)
         return str(int(value))
     if opt == "-endian":
@@ -283,7 +255,7 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
                 raise opts.unknown_option(tuple(ENDIAN_NAMES), hadprefix=True)
             target.endian = ENDIAN_NAMES[word]
         else:
-            _no_params(opts)
+            no_params(opts)
         if target.endian is None:
             target.endian = "little"
         return target.endian
@@ -299,11 +271,11 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
             target.tap = tap_by_word(session, word)
             target.tap_configured = True
         else:
-            _no_params(opts)
+            no_params(opts)
         return target.tap.dotted_name if target.tap else ""
     if opt == "-rtos":
-        if not isconfigure and opts.argc != 0:
-            raise opts.wrong_num_args("NO PARAMS")
+        if not isconfigure:
+            no_params(opts)
         target.rtos = None
         word = opts.take()
         if word is None:
@@ -329,7 +301,7 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
                 raise TclError("")
             target.gdb_port = word
         else:
-            _no_params(opts)
+            no_params(opts)
         return target.gdb_port or "undefined"
     if opt == "-gdb-max-connections":
         if isconfigure:
@@ -338,7 +310,7 @@ def _generic_option(session, target: TargetConfig, opt: str, opts: GetOpt) -> st
             value = opts.take_int()
             target.gdb_max_connections = -1 if value < 0 else _int32(value)
         else:
-            _no_params(opts)
+            no_params(opts)
         return str(target.gdb_max_connections)
     raise opts.unknown_option(CONFIG_OPTIONS)
 
@@ -488,9 +460,7 @@ TYPE_HANDLERS = {
 
 @command("target names", help="Names of all targets, as a list")
 def target_names(ctx: CommandContext, args: list[str]) -> str:
-    if args:
-        raise wrong_num_args(["target names"], "Too many parameters")
-    return tcl_list([t.name for t in ctx.session.config.targets])
+    return name_list(ctx, args, ctx.session.config.targets)
 
 
 @command("target current", help="Name of the current target")

@@ -5,7 +5,15 @@ comes with a later layer."""
 from __future__ import annotations
 
 from ocdpy.commands import table
-from ocdpy.commands.jimargs import GetOpt, tcl_list, wrong_num_args
+from ocdpy.commands.config_args import (
+    ap_num_option,
+    cget_value,
+    name_list,
+    new_object_name,
+    no_params,
+    take_named,
+)
+from ocdpy.commands.jimargs import GetOpt, wrong_num_args
 from ocdpy.commands.registry import CommandContext, CommandMode, CommandSpec, command
 from ocdpy.target.trace import TPIU_EVENTS, CtiConfig, TpiuSwoConfig
 from ocdpy.tcl import TclError
@@ -16,6 +24,7 @@ TPIU_OPTIONS = ("-port-width", "-protocol", "-formatter", "-traceclk", "-pin-fre
 TPIU_BOOL = {"on": 1, "yes": 1, "1": 1, "true": 1, "off": 0, "no": 0, "0": 0, "false": 0}
 TPIU_DEFAULT_BASE = 0xE0040000
 TPIU_PROTOCOLS = ("sync", "uart", "manchester")
+TPIU_WORDS = {"-protocol": TPIU_PROTOCOLS, "-formatter": TPIU_BOOL}  # options taking one of these
 
 
 def _spot(session, opts: GetOpt, obj, word: str, with_base: bool) -> tuple[bool, str]:
@@ -25,32 +34,14 @@ def _spot(session, opts: GetOpt, obj, word: str, with_base: bool) -> tuple[bool,
     opts.take()
     if word == "-dap":
         if opts.isconfigure:
-            name = opts.take()
-            if name is None:
-                raise TclError("")
-            if session.config.dap(name) is None:
-                raise TclError("DAP name invalid!")
+            name, _ = take_named(opts, session.config.dap, "DAP name invalid!")
             if obj.dap is not None and obj.dap != name:
                 raise TclError("DAP assignment cannot be changed!")
             obj.dap = name
             return True, ""
-        if opts.argc:
-            raise opts.wrong_num_args("NO PARAMS")
-        if obj.dap is None:
-            raise TclError("DAP not configured")
-        return True, obj.dap
+        return True, cget_value(opts, obj.dap, "DAP not configured")
     if word == "-ap-num":
-        if opts.isconfigure:
-            ap = opts.take_int()
-            if ap < 0 or (ap > 255 and ap & 0xFFF):
-                raise TclError("Invalid AP number!")
-            obj.ap_num = ap
-            return True, ""
-        if opts.argc:
-            raise opts.wrong_num_args("NO PARAMS")
-        if obj.ap_num < 0:
-            raise TclError("AP number not configured")
-        return True, str(obj.ap_num)
+        return True, ap_num_option(opts, obj)
     if word == "-ctibase":
         from ocdpy import log
 
@@ -58,8 +49,7 @@ def _spot(session, opts: GetOpt, obj, word: str, with_base: bool) -> tuple[bool,
     if opts.isconfigure:
         obj.baseaddr = opts.take_int() & 0xFFFFFFFF
         return True, ""
-    if opts.argc:
-        raise opts.wrong_num_args("NO PARAMS")
+    no_params(opts)
     return True, str(obj.baseaddr)
 
 
@@ -91,8 +81,7 @@ def _configure_unit(session, unit: TpiuSwoConfig, opts: GetOpt) -> str:
                 result = unit.events.get(event, "")
             continue
         if not opts.isconfigure:
-            if opts.argc:
-                raise opts.wrong_num_args("NO PARAMS")
+            no_params(opts)
             result = unit.options.get(opt, "")
             continue
         if opt == "-port-width":
@@ -100,14 +89,9 @@ def _configure_unit(session, unit: TpiuSwoConfig, opts: GetOpt) -> str:
             if not 1 <= width <= 32:
                 raise TclError("Invalid port width!")
             unit.options[opt] = str(width)
-        elif opt == "-protocol":
+        elif opt in TPIU_WORDS:
             word = opts.take()
-            if word is None or word not in TPIU_PROTOCOLS:
-                raise TclError("")
-            unit.options[opt] = word
-        elif opt == "-formatter":
-            word = opts.take()
-            if word is None or word not in TPIU_BOOL:
+            if word is None or word not in TPIU_WORDS[opt]:
                 raise TclError("")
             unit.options[opt] = word
         elif opt == "-output":
@@ -178,22 +162,14 @@ def swo_create(ctx: CommandContext, args: list[str]) -> None:
 @command("tpiu names", help="Names of the declared TPIU and SWO units, as a list")
 @command("swo names", help="Names of the declared TPIU and SWO units, as a list")
 def tpiu_names(ctx: CommandContext, args: list[str]) -> str:
-    if args:
-        raise wrong_num_args([ctx.name], "Too many parameters")
-    return tcl_list([u.name for u in ctx.session.config.trace_units])
+    return name_list(ctx, args, ctx.session.config.trace_units)
 
 
 @command("cti create", usage="name '-chain-position' name [options ...]",
          help="Creates a new CTI object")
 def cti_create(ctx: CommandContext, args: list[str]) -> None:
     session = ctx.session
-    if len(args) < 2:
-        raise wrong_num_args(args, "<name> [<cti_options> ...]")
-    if len(args) < 3:
-        raise wrong_num_args(args[:1], "?name? ..options...")
-    name = args[0]
-    if session.interp.has_command(name) or session.registry.has(name):
-        raise TclError(f"Command: {name} Exists")
+    name = new_object_name(session, args, "cti_options")
     cti = CtiConfig(name)
     opts = GetOpt(args[1:], True)
     while opts.argc:
@@ -215,6 +191,4 @@ def cti_create(ctx: CommandContext, args: list[str]) -> None:
 
 @command("cti names", help="Names of the declared cross-trigger interfaces, as a list")
 def cti_names(ctx: CommandContext, args: list[str]) -> str:
-    if args:
-        raise wrong_num_args(["cti names"], "Too many parameters")
-    return tcl_list([c.name for c in ctx.session.config.ctis])
+    return name_list(ctx, args, ctx.session.config.ctis)
