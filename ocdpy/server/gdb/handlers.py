@@ -11,6 +11,7 @@ says which packet.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ocdpy import log
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ocdpy.server.host import ServerHost
     from ocdpy.server.service import Service
 
+E_FAULT = f"E{EFAULT:02X}"  # OpenOCD's reply to a failed memory or register access
 SIGINT = 0x02
 SIGTRAP = 0x05
 _SIGNAL_FOR_REASON = {
@@ -156,14 +158,14 @@ class GdbSession(QueryPackets, FlashPackets):
             return Reply(close=True)
         except OcdError as e:
             log.error(e.message)
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
         except Exception as e:  # noqa: BLE001 - a bug must cost one reply, not the server
             log.error(f"internal error on GDB packet '{_show(payload)}': {type(e).__name__}: {e} "
                       "(please report it; run with -d4 for the details)")
             from ocdpy.server.host import _traceback_text
 
             log.debug_io(_traceback_text(e))
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
 
     # -- state and stop replies ----------------------------------------------------------
 
@@ -291,7 +293,7 @@ class GdbSession(QueryPackets, FlashPackets):
     def _read_register(self, payload: bytes) -> Reply:
         reg = self._lookup(int(payload[1:], 16))
         if reg is None:
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
         return answer(self._value_hex(reg))
 
     def _write_register(self, payload: bytes) -> Reply:
@@ -300,10 +302,10 @@ class GdbSession(QueryPackets, FlashPackets):
             raise DropConnection("GDB 'set register packet', but no '=' following the register number")
         reg = self._lookup(int(num, 16))
         if reg is None:
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
         if len(value) != reg.nbytes * 2:
             log.error(f"gdb sent {len(value) * 4} bits for a {reg.bitsize}-bit register ({reg.name})")
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
         self._write_reg(reg, int.from_bytes(bytes.fromhex(value.decode()), "little"))
         return answer("OK")
 
@@ -328,16 +330,21 @@ class GdbSession(QueryPackets, FlashPackets):
         except OcdError as e:
             if self.settings.gdb_report_data_abort:
                 log.debug(f"memory read at 0x{addr:08x} failed: {e.message}")
-                return answer(f"E{EFAULT:02X}")
+                return answer(E_FAULT)
             # OpenOCD answers zeros so GDB's stack traces over unreadable memory go on.
             data = bytes(length)
         return answer(packets.hexify(data))
 
-    def _write_memory(self, payload: bytes) -> Reply:
-        head, sep, hexdata = payload[1:].partition(b":")
+    def _write_head(self, payload: bytes, what: str) -> tuple[int, int, bytes]:
+        """addr,length:data of an M or X packet."""
+        head, sep, data = payload[1:].partition(b":")
         if not sep:
-            raise DropConnection("incomplete write memory packet received")
-        addr, length = self._addr_len(head, "write memory")
+            raise DropConnection(f"incomplete {what} packet received")
+        addr, length = self._addr_len(head, what)
+        return addr, length, data
+
+    def _write_memory(self, payload: bytes) -> Reply:
+        addr, length, hexdata = self._write_head(payload, "write memory")
         data = bytes.fromhex(hexdata.decode())
         if len(data) != length:
             log.error("unable to decode memory packet")
@@ -345,10 +352,7 @@ class GdbSession(QueryPackets, FlashPackets):
         return self._write(addr, data)
 
     def _write_memory_binary(self, payload: bytes) -> Reply:
-        head, sep, data = payload[1:].partition(b":")
-        if not sep:
-            raise DropConnection("incomplete write memory binary packet received")
-        addr, length = self._addr_len(head, "write memory binary")
+        addr, length, data = self._write_head(payload, "write memory binary")
         if length == 0:
             return answer("OK")  # GDB probing for X support
         return self._write(addr, data[:length])
@@ -358,7 +362,7 @@ class GdbSession(QueryPackets, FlashPackets):
             self.target.write_memory(addr, data)
         except OcdError as e:
             log.debug(f"memory write at 0x{addr:08x} failed: {e.message}")
-            return answer(f"E{EFAULT:02X}")
+            return answer(E_FAULT)
         return answer("OK")
 
     # -- breakpoints and watchpoints -------------------------------------------------------
@@ -377,38 +381,29 @@ class GdbSession(QueryPackets, FlashPackets):
             override = self.settings.gdb_breakpoint_override
             if override in ("hard", "soft"):
                 hard = override == "hard"
-            if not insert:
-                try:
-                    t.remove_breakpoint(addr)
-                except OcdError as e:
-                    log.debug(f"removing breakpoint at 0x{addr:08x}: {e.message}")
-                return answer("OK")
-            try:
-                t.add_breakpoint(addr, size, hard)
-            except NotSupportedError:
-                return answer("")
-            except OcdError as e:
-                log.error(e.message)
-                return answer(f"E{EFAULT:02X}")
-            return answer("OK")
-        if kind_type in (2, 3, 4):
+            what = "breakpoint"
+            add, remove = partial(t.add_breakpoint, addr, size, hard), partial(t.remove_breakpoint, addr)
+        elif kind_type in (2, 3, 4):
             rw = {2: "w", 3: "r", 4: "a"}[kind_type]
-            if not insert:
-                try:
-                    t.remove_watchpoint(addr)
-                except OcdError as e:
-                    log.debug(f"removing watchpoint at 0x{addr:08x}: {e.message}")
-                return answer("OK")
+            what = "watchpoint"
+            add, remove = partial(t.add_watchpoint, addr, size, rw), partial(t.remove_watchpoint, addr)
+        else:
+            log.error(f"invalid gdb watch/breakpoint type({kind_type})")
+            return answer("")
+        if not insert:
             try:
-                t.add_watchpoint(addr, size, rw)
-            except NotSupportedError:
-                return answer("")
+                remove()
             except OcdError as e:
-                log.error(e.message)
-                return answer(f"E{EFAULT:02X}")
+                log.debug(f"removing {what} at 0x{addr:08x}: {e.message}")
             return answer("OK")
-        log.error(f"invalid gdb watch/breakpoint type({kind_type})")
-        return answer("")
+        try:
+            add()
+        except NotSupportedError:
+            return answer("")
+        except OcdError as e:
+            log.error(e.message)
+            return answer(E_FAULT)
+        return answer("OK")
 
     # -- run control -----------------------------------------------------------------------
 
