@@ -5,7 +5,8 @@
 Each `-f FILE` runs as `script {FILE}` and each `-c` as a command line, in the order
 given; with neither, `openocd.cfg` in the current directory is run (as OpenOCD does,
 its absence is reported and startup goes on). `-d` and `-l` act when they are read.
-Unless a command shut the session down, `init` runs afterwards and the servers start.
+Unless a command shut the session down, the Tcl RPC and telnet ports are bound, `init`
+runs (binding the GDB ports, as it does from `-c init`) and the servers serve.
 Exit codes follow OpenOCD: 0 after a clean shutdown or `--version`, 1 after an error,
 255 after `--help`.
 
@@ -175,11 +176,13 @@ def run(opts: Options, stream=None) -> int:
     """Run the files and commands of `opts`, then init and serve; the exit code."""
     from ocdpy import log
     from ocdpy.errors import OcdError
+    from ocdpy.server import listeners
     from ocdpy.session import Session, ShutdownRequested, report_tcl_error
     from ocdpy.tcl import TclError, TclExit
 
     session = Session()
     session.console_stream = stream
+    listeners.enable(session)  # `init` binds the GDB ports, as OpenOCD's does
     for kind, value in opts.items:
         if kind == "s":
             session.user_search_dirs.append(value or "")
@@ -219,6 +222,15 @@ def run(opts: Options, stream=None) -> int:
                 return 1
             if session.shutdown_requested:
                 break
+        if not session.shutdown_requested:
+            # OpenOCD's server_init: the Tcl RPC and telnet ports, before its own `init`.
+            _defer_signals(session)
+            try:
+                listeners.server_init(session, session.config.servers)
+            except listeners.ServiceError as e:
+                log.error(str(e))
+                session.shutdown()
+                return 1
         if not session.shutdown_requested and session.config.servers.init_at_startup:
             try:
                 session.init()
@@ -242,6 +254,26 @@ def run(opts: Options, stream=None) -> int:
         return 1
     session.shutdown()
     return 1 if session.shutdown_error else 0
+
+
+def _defer_signals(session) -> None:
+    """From the moment ports are bound, SIGTERM/SIGHUP wait for the servers, which run
+    `shutdown` on them (OpenOCD notes a signal and acts on it in its server loop)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def note(signum, _frame) -> None:
+        if getattr(session, "pending_signal", None) is None:
+            session.pending_signal = signum
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            signal.signal(sig, note)
+        except (OSError, ValueError):
+            pass
 
 
 def _run_early(session, line: str) -> None:

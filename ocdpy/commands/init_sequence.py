@@ -1,6 +1,7 @@
 """What `init` does, in OpenOCD's order: `target init` (the init_targets,
 init_target_events and init_board hooks), the adapter, `transport init`, `dap init`,
-target examination, `flash init`, the post-init command list.
+target examination, `flash init`, the GDB ports (bound here, as OpenOCD's
+gdb_target_add_all does, when the session serves), the post-init command list.
 
 ocdpy drives ST-Link probes (ocdpy.adapter). Any other adapter driver stops `init` here
 with one line that names the driver and what ocdpy supports; the configuration itself
@@ -29,6 +30,9 @@ def run(session) -> None:
     session.command_mode = CommandMode.CONFIG
     _command(session, "flash init")
     session.command_mode = CommandMode.EXEC
+    from ocdpy.server.listeners import add_gdb_at_init
+
+    add_gdb_at_init(session)
     if not session.run_hook_proc("_run_post_init_commands"):
         raise TclError("")
 

@@ -90,6 +90,9 @@ class ServerHost:
             self._tasks.append(asyncio.ensure_future(self._poll_loop()))
             if ready is not None:
                 ready(self)
+            early = getattr(self.session, "pending_signal", None)
+            if early is not None:
+                self._on_signal(early)  # came while `init` ran: shut down now, as OpenOCD
             await self._stop_event.wait()
             if self._signal is not None:
                 # OpenOCD runs the (possibly user-defined) shutdown command on a signal.
@@ -130,34 +133,64 @@ class ServerHost:
         self._set_stop()
 
     async def _start_services(self) -> None:
-        from ocdpy.server.gdb.service import gdb_services
+        from ocdpy.server import listeners as ports
+        from ocdpy.server.gdb.service import gdb_target_specs
+
+        state = ports.listeners_of(self.session)
+        # An `init` typed at a console binds GDB ports too; they are served at once.
+        ports.enable(self.session)
+        # The command line bound these already (server_init, then GDB inside `init`);
+        # a session served directly binds them now, in the same order.
+        ports.server_init(self.session, self.settings)
+        if not state.gdb_added and getattr(self.session, "initialized", True):
+            ports.gdb_target_add_all(self.session, self.settings, gdb_target_specs(self))
+        if sum(1 for item in state.items if item.is_pipe) > 1:
+            raise ServiceError("only one server can use 'pipe' (stdin/stdout)")
+        for listener in list(state.items):
+            await self._serve_listener(listener)
+        state.on_added = self._listener_added
+
+    async def _serve_listener(self, listener: Any) -> None:
+        from ocdpy.server.gdb.service import gdb_service
         from ocdpy.server.tcl_rpc import TclRpcConnection
         from ocdpy.server.telnet import TelnetConnection
 
-        s = self.settings
-        wanted: list[Service] = []
-        if s.tcl_port != "disabled":
-            wanted.append(Service(self, "tcl", s.tcl_port, TclRpcConnection))
+        if listener.served:
+            return
+        if listener.name == "gdb":
+            svc = gdb_service(self, listener)
+            if svc is None:
+                return
         else:
-            log.info("tcl server disabled")
-        if s.telnet_port != "disabled":
-            wanted.append(Service(self, "telnet", s.telnet_port, TelnetConnection))
-        else:
-            log.info("telnet server disabled")
-        if s.gdb_port == "disabled":
-            log.info("gdb port disabled")
-        elif getattr(self.session, "initialized", True):
-            # As OpenOCD, GDB servers start with the targets, i.e. only after `init`.
-            wanted += gdb_services(self)
-        if sum(1 for svc in wanted if svc.is_pipe) > 1:
-            raise ServiceError("only one server can use 'pipe' (stdin/stdout)")
-        for svc in wanted:
-            await svc.start()
-            self.services.append(svc)
+            kind = TclRpcConnection if listener.name == "tcl" else TelnetConnection
+            svc = Service(self, listener.name, listener.port, kind, listener=listener)
+        await svc.start()
+        self.services.append(svc)
+
+    def _listener_added(self, listener: Any) -> None:
+        """A port bound while serving (`init` from a console): serve it (any thread)."""
+        self._on_loop(self._adopt, listener)
+
+    def _adopt(self, listener: Any) -> None:
+        if self.stopping:
+            listener.close()
+            return
+
+        async def serve_it() -> None:
+            try:
+                await self._serve_listener(listener)
+            except ServiceError as e:
+                log.error(str(e))
+
+        self._tasks.append(asyncio.ensure_future(serve_it()))
 
     async def _close(self) -> None:
         self.stopping = True
         log.remove_listener(self._log_listener)
+        from ocdpy.server.listeners import listeners_of
+
+        state = listeners_of(self.session)
+        state.on_added = None
         announced = getattr(self.session, "target_event_listeners", None)
         if isinstance(announced, list) and self._session_event in announced:
             announced.remove(self._session_event)
@@ -186,6 +219,10 @@ class ServerHost:
                     self.loop.remove_signal_handler(sig)
                 except (NotImplementedError, RuntimeError, ValueError):
                     pass
+        # Ports bound but never served (a start that failed half-way) close with us.
+        state.close()
+        state.items.clear()
+        state.server_init_done = state.gdb_added = False
         if getattr(self.session, "server_host", None) is self:
             self.session.server_host = None  # type: ignore[attr-defined]
 

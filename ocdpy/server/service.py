@@ -4,18 +4,21 @@ A `Service` listens on one TCP port (or serves one connection over stdin/stdout 
 `gdb_port pipe`) and runs a `Connection` per client. The connection reads with a bound
 on what it buffers and writes through `send`, which drops a client that stops reading
 instead of letting its output grow without limit. Log lines use OpenOCD's words, which
-IDEs parse: "Listening on port N for gdb connections".
+IDEs parse: "Listening on port N for gdb connections". The port itself is bound by
+`ocdpy.server.listeners`, usually before the event loop runs (as OpenOCD binds it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from typing import TYPE_CHECKING
 
 from ocdpy import log
+from ocdpy.server.listeners import Listener, ServiceError, bind
+
+__all__ = ["Connection", "Service", "ServiceError"]
 
 if TYPE_CHECKING:
     from ocdpy.server.host import ServerHost
@@ -24,10 +27,6 @@ if TYPE_CHECKING:
 # stays bounded whatever a client does.
 OUTPUT_LIMIT = 4 * 1024 * 1024
 READ_CHUNK = 64 * 1024
-
-
-class ServiceError(Exception):
-    """A service could not start (port in use, bad bindto name)."""
 
 
 class Connection:
@@ -113,8 +112,10 @@ class Service:
     """One listening port (or the stdin/stdout pipe) and its connections."""
 
     def __init__(self, host: ServerHost, name: str, port: str, connection_class: type[Connection],
-                 max_connections: int | None = None, **connection_args: object) -> None:
+                 max_connections: int | None = None, listener: Listener | None = None,
+                 **connection_args: object) -> None:
         self.host = host
+        self.listener = listener
         self.name = name
         self.port = port
         self.connection_class = connection_class
@@ -130,40 +131,21 @@ class Service:
         return self.port == "pipe"
 
     async def start(self) -> None:
-        if self.is_pipe:
+        """Serve the listener bound earlier (at `init` or server_init), or bind now."""
+        if self.listener is None:
+            self.listener = bind(self.name, self.port, self.host.settings.bindto)
+        self.listener.served = True
+        if self.listener.is_pipe:
             await self._start_pipe()
             return
+        sock = self.listener.sock
+        assert sock is not None
         try:
-            number = int(self.port, 0)
-        except ValueError:
-            raise ServiceError(
-                f"{self.name} port '{self.port}' is not a number, 'disabled' or 'pipe'"
-            ) from None
-        if not 0 <= number <= 65535:
-            raise ServiceError(f"{self.name} port {number} is out of range (0-65535)")
-        address = self._bind_address()
-        try:
-            self._server = await asyncio.start_server(
-                self._accept, address, number, reuse_address=True, limit=READ_CHUNK, backlog=64)
+            self._server = await asyncio.start_server(self._accept, sock=sock, limit=READ_CHUNK)
         except OSError as e:
-            # asyncio rewords the error; OpenOCD prints the system's text
-            reason = os.strerror(e.errno) if e.errno else str(e)
-            raise ServiceError(
-                f"couldn't bind {self.name} to socket on port {number}: {reason}"
-                + ("; another program (an OpenOCD?) is using it: choose another port with "
-                   f"{self.name}_port, or 0 for any free port" if e.errno == 98 else "")
-            ) from None
-        self.bound_port = self._server.sockets[0].getsockname()[1]
-        log.info(f"Listening on port {self.bound_port} for {self.name} connections")
-
-    def _bind_address(self) -> str:
-        name = self.host.settings.bindto
-        if not name:
-            return "127.0.0.1"
-        try:
-            return socket.gethostbyname(name)
-        except OSError:
-            raise ServiceError(f"couldn't resolve bindto address: {name}") from None
+            sock.close()
+            raise ServiceError(f"couldn't serve {self.name} connections: {e}") from None
+        self.bound_port = self.listener.bound_port
 
     async def _start_pipe(self) -> None:
         loop = asyncio.get_running_loop()
@@ -185,7 +167,8 @@ class Service:
             log.info(f"rejected '{self.name}' connection, no more connections allowed")
             writer.close()
             return
-        log.info(f"accepting '{self.name}' connection on tcp/{self.bound_port}")
+        # OpenOCD names the port as configured ("tcp/0" for a port chosen at random).
+        log.info(f"accepting '{self.name}' connection on tcp/{self.port}")
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)

@@ -262,11 +262,7 @@ BANNER = re.compile(r"^(Open On-Chip Debugger .*|Licensed under GNU GPL v2|For b
 TIMING = re.compile(r" in \d+\.\d+s \(\d+\.\d+ KiB/s\)")
 # Lines only one of the programs prints, each with the reason; `known_differences`
 # checks that they still differ, so a fixed one is noticed and removed here.
-OPENOCD_ONLY = {
-    "Info : gdb port disabled":
-        "ocdpy starts its servers (and says which are disabled) only after the command line's "
-        "commands, not inside init (servers layer, reported)",
-}
+OPENOCD_ONLY: dict[str, str] = {}
 TCP_ONLY = ("Info : connected to stlink-server", "Info : stlink-server API v3, version 2.1.1")
 
 

@@ -32,6 +32,15 @@ def _run(spec: str, cwd) -> subprocess.CompletedProcess:
                           cwd=cwd, env=H._env({"OCDPY_SIM": spec}))
 
 
+def _gdb_port_lines(lines: list[str]) -> list[str]:
+    """As OpenOCD, `init` binds GDB's port 3333 even when `shutdown` follows; another
+    program holding it (a test running at the same time) turns the Listening line into
+    an error line and the run goes on. Either is what OpenOCD prints."""
+    taken = "Error: couldn't bind gdb to socket on port 3333: Address already in use"
+    return ["Info : Listening on port 3333 for gdb connections" if line.startswith(taken) else line
+            for line in lines]
+
+
 def test_verbatim_on_the_blank_chip(tmp_path) -> None:
     proc = _run("stm32f103c8", tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -46,7 +55,7 @@ def test_with_the_firmware_loaded_pc_is_at_the_reset_handler(tmp_path) -> None:
     proc = _run(f"stm32f103c8,state={state}", tmp_path)
     assert proc.returncode == 0, proc.stderr
     reset_handler = H.elf_symbol("Reset_Handler") & ~1
-    assert proc.stderr.splitlines()[1:] == [
+    assert _gdb_port_lines(proc.stderr.splitlines()[1:]) == [
         DEPRECATION,
         "Info : auto-selecting first available session transport \"hla_swd\". To override use "
         "'transport select <transport>'.",
@@ -57,6 +66,8 @@ def test_with_the_firmware_loaded_pc_is_at_the_reset_handler(tmp_path) -> None:
         "Info : Target voltage: 3.300000",
         "Info : [stm32f1x.cpu] Cortex-M3 r1p1 processor detected",
         "Info : [stm32f1x.cpu] target has 6 breakpoints, 4 watchpoints",
+        "Info : starting gdb server for stm32f1x.cpu on 3333",
+        "Info : Listening on port 3333 for gdb connections",
         "[stm32f1x.cpu] halted due to debug-request, current mode: Thread ",
         f"xPSR: 0x01000000 pc: {reset_handler:#010x} msp: 0x20005000",
         f"pc (/32): {reset_handler:#010x}",

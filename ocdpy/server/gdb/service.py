@@ -1,9 +1,11 @@
-"""One GDB service per target, on consecutive ports as OpenOCD allocates them.
+"""One GDB service per target, on the ports `init` bound for them.
 
 `gdb_port 3333` gives the first target 3333, the next 3334, ...; `0` gives each a free
 port; `pipe` serves the first target over stdin/stdout. A target's own `-gdb-port`
 overrides the sequence. Each target accepts one GDB at a time unless its
-`-gdb-max-connections` says otherwise.
+`-gdb-max-connections` says otherwise. The ports are bound by
+`ocdpy.server.listeners.gdb_target_add_all` (inside `init`, as OpenOCD does); this
+module puts a GDB server behind each.
 """
 
 from __future__ import annotations
@@ -12,45 +14,30 @@ from typing import TYPE_CHECKING
 
 from ocdpy import log
 from ocdpy.server.gdb.connection import GdbConnection
+from ocdpy.server.listeners import GdbTargetSpec, Listener
 from ocdpy.server.service import Service
 
 if TYPE_CHECKING:
     from ocdpy.server.host import ServerHost
 
 
-def gdb_services(host: ServerHost) -> list[Service]:
-    targets = host.targets()
-    if not targets:
-        log.warning("gdb services need one or more targets defined")
-        return []
-    services = []
-    next_port = host.settings.gdb_port
-    for target in targets:
-        override = getattr(target, "gdb_port_override", None)
-        if override:
-            if override == "disabled":
-                log.info("gdb port disabled")
-                continue
-            port = override
-        else:
-            port = next_port
-            next_port = _following(next_port)
-            if port == "disabled":
-                continue
-        log.info(f"starting gdb server for {target.name} on {port}")
-        max_connections = getattr(target, "gdb_max_connections", 1)
-        if max_connections is not None and max_connections < 0:
-            max_connections = None  # OpenOCD's -1: unlimited
-        services.append(Service(host, "gdb", port, GdbConnection, max_connections, target=target))
-    return services
+def gdb_service(host: ServerHost, listener: Listener) -> Service | None:
+    """The GDB service for a bound port (None when its target is gone)."""
+    for target in host.targets():
+        if target.name == listener.target_name:
+            return Service(host, "gdb", listener.port, GdbConnection, listener.max_connections,
+                           listener=listener, target=target)
+    log.debug(f"no target {listener.target_name} for the gdb port {listener.port}")
+    listener.close()
+    return None
 
 
-def _following(port: str) -> str:
-    """The port the next target gets: +1 for a number, 0 stays 0, a pipe is used up."""
-    if port == "pipe":
-        return "disabled"
-    try:
-        number = int(port, 0)
-    except ValueError:
-        return port
-    return str(number + 1) if number else "0"
+def gdb_target_specs(host: ServerHost) -> list[GdbTargetSpec]:
+    """The servers' targets as GDB ports need them (sessions whose `init` bound none)."""
+    specs = []
+    for target in host.targets():
+        limit = getattr(target, "gdb_max_connections", 1)
+        if limit is not None and limit < 0:
+            limit = None  # OpenOCD's -1: unlimited
+        specs.append(GdbTargetSpec(target.name, getattr(target, "gdb_port_override", None), limit))
+    return specs
