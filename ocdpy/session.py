@@ -309,23 +309,31 @@ def format_tcl_error(e) -> str:
     (Jim's shape, which OpenOCD prints), or `Error: message` when no file is involved
     (a `-c` command or a console line).
 
-    A failed command (CommandFailure) has logged its `Error:` line already; OpenOCD
-    prints nothing more for it. ocdpy adds where it happened, as `file:line: message`
-    and the trace, without repeating the word Error."""
+    A failed command (CommandFailure) has usually logged its `Error:` line already;
+    its result is then only the output it printed before failing (e.g. `auto erase
+    enabled`), shown bare as OpenOCD shows it. In a script ocdpy adds where it happened,
+    as `file:line: the command failed, see above` and the trace. A failure whose cause
+    was not logged gets its `Error:` line here, so every failure has one."""
     from ocdpy.commands.registry import CommandFailure
 
     stack = getattr(e, "stack", None) or []
     located = len(stack) >= 3 and str(stack[1]) != ""
     if isinstance(e, CommandFailure):
         message = e.result.rstrip("\n")
+        if not e.logged and message:
+            message = f"Error: {message}"
         if not located:
-            return f"Error: {message}" if message else ""
-        if not message:
-            message = ("wrong arguments, see the usage above" if e.syntax
-                       else "the command failed, see above")
+            return message
+        lines = [message] if message else []
+        if e.logged or not message:
+            lines.append(f"{stack[1]}:{stack[2]}: "
+                         + ("wrong arguments, see the usage above" if e.syntax
+                            else "the command failed, see above"))
+        else:
+            lines[0] = f"{stack[1]}:{stack[2]}: {message}"
         trace = [line for line in e.format_trace().split("\n")
                  if line.startswith(("in procedure ", "at file "))]
-        return "\n".join([f"{stack[1]}:{stack[2]}: {message}", *trace])
+        return "\n".join([*lines, *trace])
     text = e.format_trace()
     if not located and e.result:
         text = "Error: " + text

@@ -92,9 +92,12 @@ class CommandFailure(TclError):
     line the first error a user or tool sees, as with OpenOCD.
     """
 
-    def __init__(self, result: str = "", syntax: bool = False) -> None:
+    def __init__(self, result: str = "", syntax: bool = False, logged: bool = True) -> None:
         super().__init__(result)
         self.syntax = syntax
+        # True when the cause was already logged as an `Error:` line, so the result is
+        # only the output the command printed before it failed (OpenOCD prints it bare).
+        self.logged = logged
 
 
 Handler = Callable[["CommandContext", list[str]], "object | None"]
@@ -263,11 +266,11 @@ class Registry:
             if e.log_line:
                 log.error(e.log_line)
             ctx.print(e.message)
-            raise CommandFailure(ctx.result_text()) from None
+            raise CommandFailure(ctx.result_text(), logged=bool(e.log_line)) from None
         except CommandFailed as e:
             if e.message:
                 log.error(e.message)
-            raise CommandFailure(e.result or ctx.result_text()) from None
+            raise CommandFailure(e.result or ctx.result_text(), logged=bool(e.message)) from None
         except JimError as e:
             log.error(e.message)
             raise TclError(e.result) from None

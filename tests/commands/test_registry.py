@@ -71,7 +71,7 @@ def test_bad_number_logs_invalid_argument_and_names_the_value():
     run = run_ocdpy(c("adapter speed fast"))
     assert run.code == 1
     assert run.lines == ["Error: Invalid command argument",
-                         "Error: khz option value ('fast') is not valid"]
+                         "khz option value ('fast') is not valid"]
 
 
 def test_group_without_subcommand_lists_its_usage():

@@ -313,7 +313,7 @@ def test_breakpoints_listing_and_messages(halted) -> None:
     assert h.fails("bp 0x08000300 2 hw_ctx") == "Error: Context breakpoint not available\n"
     assert h.fails("bp 0x08000300 1 2 hw") == "Error: Hybrid breakpoint not available\n"
     assert h.fails("bp 0x08000300 2 foo") == ("Error: Invalid command argument\n"
-                                              "Error: length option value ('foo') is not valid\n")
+                                              "length option value ('foo') is not valid\n")
     assert h.run("rbp 0x08000104") == "Error: no breakpoint at address 0x08000104 found\n"
     h.run("rbp 0x20000100")
     assert h.chip.read_memory(0x20000100, 2) != bytes.fromhex("11be")
