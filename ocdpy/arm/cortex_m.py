@@ -896,6 +896,17 @@ class CortexM:
 
     # -- reporting -------------------------------------------------------------------------
 
+    def blank_flash_hint(self) -> str | None:
+        """A word for the user when the core halted at the reset vector of erased flash
+        (pc 0xfffffffe, sp 0xfffffffc: the vector table reads 0xffffffff), which is what
+        a new or mass-erased chip shows and looks like a fault to someone who has not
+        seen it before."""
+        if self._regs.get(15) == 0xFFFFFFFE and self._regs.get(13) == 0xFFFFFFFC:
+            return (f"[{self.name}] pc 0xfffffffe: the vector table reads 0xffffffff, so the "
+                    "flash is blank (erased); program your firmware, e.g. "
+                    "`program firmware.elf verify reset`")
+        return None
+
     def arch_state(self) -> str:
         """The two lines OpenOCD prints when the core halts."""
         if self.state == TargetState.HALTED and any(

@@ -45,6 +45,7 @@ class Target:
         self.verbose_halt_msg = True
         # OpenOCD registers its halt-message printer only at the end of init.
         self.print_halts = False
+        self._blank_hint_shown = False
         self.reset_halt = False
         # Registers changed by `reg`/`set_reg` since the last halt: OpenOCD writes them
         # back on resume and lists them as "(dirty)" until then.
@@ -112,6 +113,10 @@ class Target:
         if event == "halted":
             self.dirty.clear()
             events.fire_halted(self.session, self.config, self._halt_message)
+            hint = self.core.blank_flash_hint() if self.print_halts else None
+            if hint and not self._blank_hint_shown:
+                self._blank_hint_shown = True
+                log.info(hint)
         else:
             if event in ("resumed", "debug-resumed"):
                 self.dirty.clear()

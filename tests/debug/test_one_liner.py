@@ -48,6 +48,12 @@ def test_verbatim_on_the_blank_chip(tmp_path) -> None:
     assert lines[1] == DEPRECATION
     assert lines[-3:] == ["pc (/32): 0xfffffffe", "", "shutdown command invoked"]
     assert "Traceback" not in proc.stderr
+    # A new chip's halt at 0xfffffffe looks like a fault to a newcomer: ocdpy says once
+    # what it means (OpenOCD prints only the halt).
+    hints = [line for line in lines if "the flash is blank (erased)" in line]
+    assert hints == ["Info : [stm32f1x.cpu] pc 0xfffffffe: the vector table reads 0xffffffff, so "
+                     "the flash is blank (erased); program your firmware, e.g. "
+                     "`program firmware.elf verify reset`"]
 
 
 def test_with_the_firmware_loaded_pc_is_at_the_reset_handler(tmp_path) -> None:
