@@ -317,8 +317,12 @@ class ServerHost:
                     conn.on_target_state(target, state)
 
     def poll_targets(self) -> list[tuple[Any, str]]:
-        """Ask every target for its state (worker thread, lock held)."""
+        """Ask every target for its state (worker thread, lock held). Nothing after
+        `poll off`, as OpenOCD's jtag_poll_set_enabled stops its poller; `poll on` lets
+        the next period poll again."""
         if not getattr(self.session, "initialized", False):
+            return []
+        if not getattr(self.session, "background_polling", True):
             return []
         states = []
         for target in self.targets():
