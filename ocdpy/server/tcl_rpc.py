@@ -1,7 +1,8 @@
 """The Tcl RPC server (port 6666): a command ends with 0x1a, so does its reply.
 
 The reply is the command's Tcl result, or its error message: OpenOCD 0.12 returns
-both the same way. With `tcl_notifications on` the client also receives target events
+both the same way, and echoes both to its log as plain lines (an empty result is not
+echoed). With `tcl_notifications on` the client also receives target events
 and state changes as `type target_event event halted\\r\\n\\x1a` lines, and with
 `tcl_trace on` trace data as `type target_trace data <hex>\\r\\n\\x1a`. A command longer
 than 4 MiB is answered with "line too long" and discarded.
@@ -58,10 +59,12 @@ class TclRpcConnection(Connection):
             self.send(b"line too long\n\x00")
             return
         outcome = await self.host.run_command(self, line.decode("utf-8", "replace"))
-        if outcome.error:
+        if outcome.error or outcome.text:
             from ocdpy import log
 
-            # OpenOCD's command_run_line reports a failed command on its log as well.
+            # OpenOCD's command_run_line logs a failed command's message, and a result
+            # that is not empty through the output handler of its Tcl connections, which
+            # is the log's plain user output: both reach stderr and every console.
             log.user(outcome.text)
         self.send(outcome.text.encode("utf-8", "replace") + TERMINATOR)
         if outcome.close:
