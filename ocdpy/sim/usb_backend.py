@@ -95,15 +95,40 @@ class _SimHandle:
         self.open = True
 
 
+class SimTimebase:
+    """A virtual chip's modeled clock as the adapter layer's Timebase (now()/wait()):
+    time there passes only as the virtual hardware is driven, so a wait lets the chip
+    run that long instead of sleeping on the host."""
+
+    def __init__(self, chip: object) -> None:
+        self.chip = chip
+
+    def now(self) -> float:
+        return float(self.chip.stats.clock.now)  # type: ignore[attr-defined]
+
+    def wait(self, seconds: float) -> None:
+        self.chip.advance(max(seconds, 0.0))  # type: ignore[attr-defined]
+
+
 class SimUsbBackend(usb.backend.IBackend):
     """pyusb backend over a list of virtual probes. `on_close` runs when the last open
-    handle of a device is closed (and again from `close()`), e.g. to save chip state."""
+    handle of a device is closed (and again from `close()`), e.g. to save chip state.
+
+    `timebase` is the modeled clock of the chip behind the probes (what
+    ocdpy.adapter.stlink.usb.modeled_time looks for first); None when the probes drive
+    different chips, whose clocks the adapter then finds per device."""
 
     def __init__(self, probes: Sequence[SimStlink], on_close: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.devices = [_SimDevice(p) for p in probes]
         self.on_close = on_close
         self._lock = threading.Lock()
+        chips = {id(d.probe.target): d.probe.target for d in self.devices}
+        self.timebase: SimTimebase | None = None
+        if len(chips) == 1:
+            chip = next(iter(chips.values()))
+            if hasattr(chip, "advance") and hasattr(getattr(chip, "stats", None), "clock"):
+                self.timebase = SimTimebase(chip)
 
     # -- enumeration and descriptors --------------------------------------------------
 
