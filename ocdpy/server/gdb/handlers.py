@@ -5,7 +5,9 @@ reply packets; the connection sends them. Replies follow OpenOCD 0.12: errors ar
 `E0E` (EFAULT) for memory and registers, `E05` (EIO) for flash, `E01` for a failed
 `monitor` command; unknown packets get an empty reply. Malformed packets that leave
 no sensible answer drop the connection, as OpenOCD does, with an `Error:` line that
-says which packet.
+says which packet. One deliberate difference: `p`/`P` for a register the target does
+not have (or a `P` value of the wrong size) logs OpenOCD's error line and answers
+`E0E`, where OpenOCD 0.12 drops the connection and so ends the user's GDB session.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ _SIGNAL_FOR_REASON = {
     "exception-catch": SIGTRAP,
     "not-halted": 0,
 }
+# OpenOCD's enum target_debug_reason values of the reasons GDB gets no signal for.
+_REASON_NUMBER = {"exit": 6, "undefined": 8}
 
 
 class GdbSession(QueryPackets, FlashPackets):
@@ -173,7 +177,9 @@ class GdbSession(QueryPackets, FlashPackets):
         reason = self.target.debug_reason()
         sig = _SIGNAL_FOR_REASON.get(reason)
         if sig is None:
-            log.user(f"undefined debug reason {reason} - target needs reset")
+            # OpenOCD prints its enum's number (exit 6, undefined 8).
+            number = _REASON_NUMBER.get(reason, _REASON_NUMBER["undefined"])
+            log.user(f"undefined debug reason {number} - target needs reset")
             return 0
         return sig
 

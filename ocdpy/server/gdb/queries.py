@@ -55,6 +55,8 @@ class QueryPackets:
 
     def _supported(self) -> Reply:
         tdesc = bool(self.settings.gdb_target_description and self.registers())
+        if not self.settings.gdb_target_description and self.registers():
+            log.warning("Target Descriptions Supported, but disabled")
         memory = bool(self.settings.gdb_memory_map and self._flash_bank_count() > 0)
         return answer(
             f"PacketSize={packets.PACKET_SIZE:x};"
