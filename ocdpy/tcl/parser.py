@@ -387,28 +387,11 @@ def _scan_word(src: str, i: int, ln: int) -> tuple[Word, int, int] | Script:
                 ln += seg.count("\n")
                 buf.append(unescape(seg))
                 i = j
-            elif c == "$":
-                part, j = _scan_var(src, i, ln)
-                if part is None:
-                    buf.append("$")
-                    i += 1
-                else:
-                    if buf:
-                        parts.append(("t", "".join(buf)))
-                        buf = []
-                    parts.append(part)
-                    ln += src.count("\n", i, j)
-                    i = j
-            elif c == "[":
-                j, missing = skip_command(src, i)
-                if j < 0:
-                    return Script([], MISSING[missing or "["], ln)
-                if buf:
-                    parts.append(("t", "".join(buf)))
-                    buf = []
-                parts.append(("c", src[i + 1:j - 1], ln))
-                ln += src.count("\n", i, j)
-                i = j
+            elif c == "$" or c == "[":
+                r = _substitution(src, i, ln, parts, buf)
+                if isinstance(r, Script):
+                    return r
+                i, ln = r
             elif c == "\n":
                 buf.append(c)
                 ln += 1
@@ -428,28 +411,11 @@ def _scan_word(src: str, i: int, ln: int) -> tuple[Word, int, int] | Script:
             j = _escape_end(src, i)
             buf.append(unescape(src[i:j]))
             i = j
-        elif c == "$":
-            part, j = _scan_var(src, i, ln)
-            if part is None:
-                buf.append("$")
-                i += 1
-            else:
-                if buf:
-                    parts.append(("t", "".join(buf)))
-                    buf = []
-                parts.append(part)
-                ln += src.count("\n", i, j)
-                i = j
-        elif c == "[":
-            j, missing = skip_command(src, i)
-            if j < 0:
-                return Script([], MISSING[missing or "["], ln)
-            if buf:
-                parts.append(("t", "".join(buf)))
-                buf = []
-            parts.append(("c", src[i + 1:j - 1], ln))
-            ln += src.count("\n", i, j)
-            i = j
+        elif c == "$" or c == "[":
+            r = _substitution(src, i, ln, parts, buf)
+            if isinstance(r, Script):
+                return r
+            i, ln = r
         else:
             m = _BARE_RUN.match(src, i)
             buf.append(m.group(0))  # type: ignore[union-attr]
@@ -459,6 +425,27 @@ def _scan_word(src: str, i: int, ln: int) -> tuple[Word, int, int] | Script:
     if not parts:
         parts.append(("t", ""))
     return Word(parts, start_line, expand, False, quoted), i, ln
+
+
+def _substitution(src: str, i: int, ln: int, parts: list, buf: list) -> tuple[int, int] | Script:
+    """The `$var` or `[script]` at `src[i]` of a word: its part goes after the text
+    gathered in `buf` (a lone `$` is text). Returns (index after it, line) or the
+    error Script of an unclosed bracket."""
+    if src[i] == "$":
+        part, j = _scan_var(src, i, ln)
+        if part is None:
+            buf.append("$")
+            return i + 1, ln
+    else:
+        j, missing = skip_command(src, i)
+        if j < 0:
+            return Script([], MISSING[missing or "["], ln)
+        part = ("c", src[i + 1:j - 1], ln)
+    if buf:
+        parts.append(("t", "".join(buf)))
+        buf.clear()
+    parts.append(part)
+    return j, ln + src.count("\n", i, j)
 
 
 def check(src: str, line: int = 1) -> tuple[str, int] | None:
