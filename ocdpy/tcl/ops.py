@@ -19,6 +19,7 @@ from ocdpy.tcl.values import (
     list_of,
     wrap,
 )
+from ocdpy.tcl.values import get_int as _need_int  # an integer operand or Jim's error
 
 _INF = float("inf")
 
@@ -44,24 +45,6 @@ def _double(v: object) -> float | None:
     if r is not None:
         return float(r)
     return float_of(s)
-
-
-def _need_double(v: object) -> float:
-    r = _double(v)
-    if r is None:
-        raise TclError(f'expected floating-point number but got "{S(v)}"')
-    return r
-
-
-def _need_int(v: object) -> int:
-    c = v.__class__
-    if c is int:
-        return v  # type: ignore[return-value]
-    s = S(v)
-    r = int_of(s)
-    if r is None:
-        raise TclError(f'expected integer but got "{s}"')
-    return r
 
 
 def _arith_slow(op: str, a: object, b: object) -> object:
