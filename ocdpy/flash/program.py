@@ -534,30 +534,42 @@ def read_bank(bank: FlashBank, offset: int = 0, length: int | None = None,
 def write_bank(bank: FlashBank, data: bytes, offset: int = 0) -> int:
     """`flash write_bank`: raw bytes at `offset`, padded to the bank's write alignment.
     Returns the number of file bytes written (the rest of the file is not)."""
+    length = _file_length(bank, data, offset, "write to", "writing")
+    if length:
+        _write_padded(bank, bank.base + offset, data[:length], f"Start offset 0x{offset:08x}")
+    return length
+
+
+def _file_length(bank: FlashBank, data: bytes, offset: int, nothing_to: str, only: str) -> int:
+    """How much of a file at `offset` the bank holds (write_bank, verify_bank), with
+    OpenOCD's lines when that is nothing or less than the file."""
     bank.auto_probe()
     if offset > bank.size:
         raise FlashError(f"Offset 0x{offset:08x} is out of range of the flash bank")
     length = min(len(data), bank.size - offset)
     if not length:
-        log.info("Nothing to write to flash bank")
-        return 0
-    if length != len(data):
-        log.info(f"File content exceeds flash bank size. Only writing the first {length} bytes of the file")
-    start = bank.base + offset
+        log.info(f"Nothing to {nothing_to} flash bank")
+    elif length != len(data):
+        log.info(f"File content exceeds flash bank size. Only {only} the first {length} bytes of the file")
+    return length
+
+
+def _write_padded(bank: FlashBank, start: int, data: bytes, start_text: str) -> None:
+    """Write `data` at address `start`, padded out to the bank's write alignment with
+    OpenOCD's lines (`start_text` names the start in the warning)."""
     aligned_start = bank.align_start(start)
-    last = start + length - 1
+    last = start + len(data) - 1
     aligned_end = bank.align_end(last)
     buf = bytearray()
     if aligned_start != start:
-        log.warning(f"Start offset 0x{offset:08x} breaks the required alignment of flash bank {bank.name}")
+        log.warning(f"{start_text} breaks the required alignment of flash bank {bank.name}")
         log.warning(f"Padding {start - aligned_start} bytes from 0x{aligned_start:08x}")
         buf += bytes([bank.default_padded_value]) * (start - aligned_start)
-    buf += data[:length]
+    buf += data
     if aligned_end != last:
         log.info(f"Padding at 0x{last + 1:08x} with {aligned_end - last} bytes (bank write end alignment)")
         buf += bytes([bank.default_padded_value]) * (aligned_end - last)
     _write_raw(bank, aligned_start - bank.base, bytes(buf))
-    return length
 
 
 def _write_raw(bank: FlashBank, offset: int, data: bytes) -> None:
@@ -575,15 +587,9 @@ def verify_bank(bank: FlashBank, data: bytes, offset: int = 0) -> tuple[int, lis
     length (never the whole bank: a read-back of the whole bank is bigger than the
     image and its checksum never matches the file's). Returns (bytes compared,
     [(address offset, flash byte, file byte)...] up to 129 differences)."""
-    bank.auto_probe()
-    if offset > bank.size:
-        raise FlashError(f"Offset 0x{offset:08x} is out of range of the flash bank")
-    length = min(len(data), bank.size - offset)
+    length = _file_length(bank, data, offset, "compare with", "comparing")
     if not length:
-        log.info("Nothing to compare with flash bank")
         return 0, []
-    if length != len(data):
-        log.info(f"File content exceeds flash bank size. Only comparing the first {length} bytes of the file")
     want = data[:length]
     with preserved_context(_bank_target(bank)):
         if bank.driver.checksums([(bank.base + offset, length)])[0] == host_crc(want):
@@ -612,19 +618,7 @@ def fill(banks: list[FlashBank], address: int, pattern: int, count: int, wordsiz
     if address + size > bank.end:
         raise FlashError("Cannot cross flash bank borders")
     data = pattern.to_bytes(wordsize, "little") * count
-    aligned_start = bank.align_start(address)
-    last = address + size - 1
-    aligned_end = bank.align_end(last)
-    buf = bytearray()
-    if aligned_start != address:
-        log.warning(f"Start address 0x{address:08x} breaks the required alignment of flash bank {bank.name}")
-        log.warning(f"Padding {address - aligned_start} bytes from 0x{aligned_start:08x}")
-        buf += bytes([bank.default_padded_value]) * (address - aligned_start)
-    buf += data
-    if aligned_end != last:
-        log.info(f"Padding at 0x{last + 1:08x} with {aligned_end - last} bytes (bank write end alignment)")
-        buf += bytes([bank.default_padded_value]) * (aligned_end - last)
-    _write_raw(bank, aligned_start - bank.base, bytes(buf))
+    _write_padded(bank, address, data, f"Start address 0x{address:08x}")
     back = bank.driver.read(address - bank.base, size)
     for i in range(0, size, wordsize):
         if back[i:i + wordsize] != data[i:i + wordsize]:
