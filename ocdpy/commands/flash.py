@@ -728,9 +728,22 @@ def flash_verify_bank(ctx: CommandContext, args: list[str]) -> None:
         raise CommandFailed("")
 
 
-def _fill(ctx: CommandContext, args: list[str], wordsize: int) -> None:
+# The item size a `flash fillX` / `flash mdX` command's last letter names.
+_ITEM_SIZES = {"d": 8, "w": 4, "h": 2, "b": 1}
+
+
+@command("flash filld", mode=CommandMode.EXEC, usage="address value n",
+         help="Fill n double-words with 64-bit value, starting at word address.  (No autoerase.)")
+@command("flash fillw", mode=CommandMode.EXEC, usage="address value n",
+         help="Fill n words with 32-bit value, starting at word address.  (No autoerase.)")
+@command("flash fillh", mode=CommandMode.EXEC, usage="address value n",
+         help="Fill n halfwords with 16-bit value, starting at word address.  (No autoerase.)")
+@command("flash fillb", mode=CommandMode.EXEC, usage="address value n",
+         help="Fill n bytes with 8-bit value, starting at word address.  (No autoerase.)")
+def flash_fill(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.flash import program
 
+    wordsize = _ITEM_SIZES[ctx.name[-1]]
     if len(args) != 3:
         raise CommandSyntaxError()
     address = _parse_address(args[0])
@@ -747,33 +760,13 @@ def _fill(ctx: CommandContext, args: list[str], wordsize: int) -> None:
         ctx.print(f"wrote {written} bytes to 0x{address:08x} {_timing(written, time.monotonic() - started)}")
 
 
-@command("flash filld", mode=CommandMode.EXEC, usage="address value n",
-         help="Fill n double-words with 64-bit value, starting at word address.  (No autoerase.)")
-def flash_filld(ctx: CommandContext, args: list[str]) -> None:
-    _fill(ctx, args, 8)
-
-
-@command("flash fillw", mode=CommandMode.EXEC, usage="address value n",
-         help="Fill n words with 32-bit value, starting at word address.  (No autoerase.)")
-def flash_fillw(ctx: CommandContext, args: list[str]) -> None:
-    _fill(ctx, args, 4)
-
-
-@command("flash fillh", mode=CommandMode.EXEC, usage="address value n",
-         help="Fill n halfwords with 16-bit value, starting at word address.  (No autoerase.)")
-def flash_fillh(ctx: CommandContext, args: list[str]) -> None:
-    _fill(ctx, args, 2)
-
-
-@command("flash fillb", mode=CommandMode.EXEC, usage="address value n",
-         help="Fill n bytes with 8-bit value, starting at word address.  (No autoerase.)")
-def flash_fillb(ctx: CommandContext, args: list[str]) -> None:
-    _fill(ctx, args, 1)
-
-
-def _md(ctx: CommandContext, args: list[str], size: int) -> None:
+@command("flash mdw", mode=CommandMode.EXEC, usage="address [count]", help="Display words from flash.")
+@command("flash mdh", mode=CommandMode.EXEC, usage="address [count]", help="Display half-words from flash.")
+@command("flash mdb", mode=CommandMode.EXEC, usage="address [count]", help="Display bytes from flash.")
+def flash_md(ctx: CommandContext, args: list[str]) -> None:
     from ocdpy.flash.runs import bank_at
 
+    size = _ITEM_SIZES[ctx.name[-1]]
     if not 1 <= len(args) <= 2:
         raise CommandSyntaxError()
     address = _parse_address(args[0])
@@ -792,21 +785,6 @@ def _md(ctx: CommandContext, args: list[str], size: int) -> None:
         words = [int.from_bytes(data[(i + j) * size:(i + j + 1) * size], "little")
                  for j in range(min(per_line, count - i))]
         ctx.print(f"0x{address + i * size:08x}: " + " ".join(f"{w:0{2 * size}x}" for w in words) + " ")
-
-
-@command("flash mdw", mode=CommandMode.EXEC, usage="address [count]", help="Display words from flash.")
-def flash_mdw(ctx: CommandContext, args: list[str]) -> None:
-    _md(ctx, args, 4)
-
-
-@command("flash mdh", mode=CommandMode.EXEC, usage="address [count]", help="Display half-words from flash.")
-def flash_mdh(ctx: CommandContext, args: list[str]) -> None:
-    _md(ctx, args, 2)
-
-
-@command("flash mdb", mode=CommandMode.EXEC, usage="address [count]", help="Display bytes from flash.")
-def flash_mdb(ctx: CommandContext, args: list[str]) -> None:
-    _md(ctx, args, 1)
 
 
 @command("flash rmw", mode=CommandMode.EXEC, usage="address hex_bytes",
