@@ -25,6 +25,10 @@ from ocdpy.tcl import TclError
 NEWTAP_OPTIONS = ("-irlen", "-irmask", "-ircapture", "-enable", "-disable", "-expected-id",
                   "-ignore-version", "-ignore-bypass")
 TAP_CONFIG_OPTIONS = ("-event", "-idcode")
+# -irmask / -ircapture: (name in errors, the two low bits IEEE 1149.1 expects, name in
+# the warning when they differ, TapConfig attribute)
+_IR_VALUES = {"-irmask": ("IR mask", 3, "IR mask", "ir_capture_mask"),
+              "-ircapture": ("IR capture", 1, "IR value", "ir_capture_value")}
 
 
 def find_tap(session, name: str) -> TapConfig | None:
@@ -83,20 +87,14 @@ def newtap(session, args: list[str], parse_options: bool) -> None:
                 if value > 32:
                     log.warning(f"{tap.dotted_name}: huge IR length {value}")
                 tap.ir_length = value
-            elif opt == "-irmask":
+            else:
+                what, low_bits, odd, attr = _IR_VALUES[opt]
                 if _bad_irval(tap.ir_length, value):
-                    log.error(f"{tap.dotted_name}: IR mask {value & 0xFFFFFFFF:x} too big")
+                    log.error(f"{tap.dotted_name}: {what} {value & 0xFFFFFFFF:x} too big")
                     raise TclError("")
-                if value & 3 != 3:
-                    log.warning(f"{tap.dotted_name}: nonstandard IR mask")
-                tap.ir_capture_mask = value
-            elif opt == "-ircapture":
-                if _bad_irval(tap.ir_length, value):
-                    log.error(f"{tap.dotted_name}: IR capture {value & 0xFFFFFFFF:x} too big")
-                    raise TclError("")
-                if value & 3 != 1:
-                    log.warning(f"{tap.dotted_name}: nonstandard IR value")
-                tap.ir_capture_value = value
+                if value & 3 != low_bits:
+                    log.warning(f"{tap.dotted_name}: nonstandard {odd}")
+                setattr(tap, attr, value)
     tap.enabled = not tap.disabled_after_reset
     if tap.ir_length == 0:
         raise TclError(f"newtap: {tap.dotted_name} missing IR length")
