@@ -14,12 +14,12 @@ from ocdpy.tcl.values import (
     S,
     TclList,
     bool_of,
-    float_of,
     int_of,
     list_of,
     wrap,
 )
-from ocdpy.tcl.values import get_int as _need_int  # an integer operand or Jim's error
+from ocdpy.tcl.values import double_of as _double  # a double operand, or None
+from ocdpy.tcl.values import get_int as _need_int  # an integer operand, or Jim's error
 
 _INF = float("inf")
 
@@ -32,19 +32,6 @@ def _wide(v: object) -> int | None:
     if c is float:
         return None
     return int_of(S(v))
-
-
-def _double(v: object) -> float | None:
-    c = v.__class__
-    if c is float:
-        return v  # type: ignore[return-value]
-    if c is int:
-        return float(v)  # type: ignore[arg-type]
-    s = S(v)
-    r = int_of(s)
-    if r is not None:
-        return float(r)
-    return float_of(s)
 
 
 def _arith_slow(op: str, a: object, b: object) -> object:

@@ -216,7 +216,8 @@ def num_of(v: object) -> int | float | None:
     return float_of(s)
 
 
-def get_double(v: object) -> float:
+def double_of(v: object) -> float | None:
+    """`v` as a double (an integer string converted), None if it is neither."""
     c = v.__class__
     if c is float:
         return v  # type: ignore[return-value]
@@ -226,9 +227,13 @@ def get_double(v: object) -> float:
     r = int_of(s)
     if r is not None:
         return float(r)
-    f = float_of(s)
+    return float_of(s)
+
+
+def get_double(v: object) -> float:
+    f = double_of(v)
     if f is None:
-        raise TclError(f'expected floating-point number but got "{s}"')
+        raise TclError(f'expected floating-point number but got "{S(v)}"')
     return f
 
 
