@@ -183,13 +183,11 @@ def _desired_sectors(bank: FlashBank, runs: list[Run]) -> dict[int, bytearray]:
     erased value elsewhere."""
     out: dict[int, bytearray] = {}
     for run in runs:
-        for i in bank.sectors_for(run.offset, len(run.data)):
+        for i, lo, data in _sector_pieces(bank, run):
             s = bank.sectors[i]
             if i not in out:
                 out[i] = bytearray([bank.erased_value]) * s.size
-            lo = max(run.offset, s.offset)
-            hi = min(run.offset + len(run.data), s.end)
-            out[i][lo - s.offset:hi - s.offset] = run.data[lo - run.offset:hi - run.offset]
+            out[i][lo - s.offset:lo - s.offset + len(data)] = data
     return out
 
 
@@ -333,13 +331,8 @@ def _plan_no_erase(bank: FlashBank, runs: list[Run], plan: BankPlan, skip: bool)
     """Without erase, OpenOCD just programs the runs; ocdpy leaves out sector pieces that
     already hold exactly those bytes."""
     driver = bank.driver
-    pieces: list[tuple[int, bytes]] = []  # (bank offset, data), split at sector ends
-    for run in runs:
-        for i in bank.sectors_for(run.offset, len(run.data)):
-            s = bank.sectors[i]
-            lo = max(run.offset, s.offset)
-            hi = min(run.offset + len(run.data), s.end)
-            pieces.append((lo, run.data[lo - run.offset:hi - run.offset]))
+    # (bank offset, data), split at sector ends
+    pieces = [(lo, data) for run in runs for _, lo, data in _sector_pieces(bank, run)]
     keep = pieces
     if skip and pieces:
         crcs = driver.checksums([(bank.base + off, len(d)) for off, d in pieces])
@@ -434,14 +427,20 @@ def verify_image_flash(banks: list[FlashBank], image: Image) -> VerifyResult:
     return result
 
 
-def _diff_sectors_text(bank: FlashBank, run: Run) -> str:
-    """Which sectors of a run differ from the image (one more checksum pass)."""
+def _sector_pieces(bank: FlashBank, run: Run) -> list[tuple[int, int, bytes]]:
+    """A run split at sector ends: (sector index, bank offset, data) each."""
     pieces = []
     for i in bank.sectors_for(run.offset, len(run.data)):
         s = bank.sectors[i]
         lo = max(run.offset, s.offset)
         hi = min(run.offset + len(run.data), s.end)
         pieces.append((i, lo, run.data[lo - run.offset:hi - run.offset]))
+    return pieces
+
+
+def _diff_sectors_text(bank: FlashBank, run: Run) -> str:
+    """Which sectors of a run differ from the image (one more checksum pass)."""
+    pieces = _sector_pieces(bank, run)
     try:
         crcs = bank.driver.checksums([(bank.base + lo, len(d)) for _, lo, d in pieces])
         bad = [i for (i, _, d), c in zip(pieces, crcs, strict=True) if c != host_crc(d)]
