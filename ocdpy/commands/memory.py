@@ -52,6 +52,17 @@ def format_dump(address: int, size: int, data: bytes) -> list[str]:
     return lines
 
 
+def _without_phys(args: list[str], least: int, most: int) -> list[str]:
+    """The words after an optional leading `phys` (no MMU here: the same addresses)."""
+    if len(args) < least:
+        raise CommandSyntaxError()
+    if args[0] == "phys":
+        args = args[1:]
+    if not least <= len(args) <= most:
+        raise CommandSyntaxError()
+    return args
+
+
 def _size(ctx: CommandContext) -> int:
     return SIZES[ctx.name.rsplit(" ", 1)[-1][2]]
 
@@ -61,12 +72,7 @@ def _size(ctx: CommandContext) -> int:
 @command("mdb", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory bytes")
 @command("mdd", mode=CommandMode.EXEC, usage="['phys'] address [count]", help="display memory double-words")
 def md(ctx: CommandContext, args: list[str]) -> None:
-    if not args:
-        raise CommandSyntaxError()
-    if args[0] == "phys":
-        args = args[1:]
-    if not 1 <= len(args) <= 2:
-        raise CommandSyntaxError()
+    args = _without_phys(args, 1, 2)
     address = parse_address(args[0], "address")
     count = parse_number(args[1], "count") if len(args) == 2 else 1
     size = _size(ctx)
@@ -81,12 +87,7 @@ def md(ctx: CommandContext, args: list[str]) -> None:
 @command("mwb", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory byte")
 @command("mwd", mode=CommandMode.EXEC, usage="['phys'] address value [count]", help="write memory double-word")
 def mw(ctx: CommandContext, args: list[str]) -> None:
-    if len(args) < 2:
-        raise CommandSyntaxError()
-    if args[0] == "phys":
-        args = args[1:]
-    if not 2 <= len(args) <= 3:
-        raise CommandSyntaxError()
+    args = _without_phys(args, 2, 3)
     address = parse_address(args[0], "address")
     value = parse_u64(args[1], "value")
     count = parse_number(args[2], "count") if len(args) == 3 else 1
