@@ -428,6 +428,13 @@ class Stm32Flash(FlashDriver):
                          f"{self.describe_sr(sr)}); run `reset halt` and try again")
 
 
+def with_protection(bits: int, protect: bool, first: int, last: int) -> int:
+    """Write-protection bits (a 0 protects its unit) with units first..last protected,
+    or not."""
+    mask = ((1 << (last + 1)) - 1) & ~((1 << first) - 1)  # 0 when first > last
+    return bits & ~mask if protect else bits | mask
+
+
 def read_size_register(target, address: int) -> int | None:
     """The 16-bit flash size register, None if it cannot be read. Read as the aligned
     word around it where that works: a single word is one probe command, a half-word

@@ -16,7 +16,7 @@ from ocdpy import log
 from ocdpy.errors import FlashError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import sector_array
-from ocdpy.flash.drivers.stm32_common import KEY1, KEY2, KEYR, OPTKEYR, Stm32Flash
+from ocdpy.flash.drivers.stm32_common import KEY1, KEY2, KEYR, OPTKEYR, Stm32Flash, with_protection
 from ocdpy.flash.loader import LoaderError
 from ocdpy.flash.target_api import PARTNO_M0, PARTNO_M0P, PARTNO_M3, PARTNO_M4, PARTNO_M23
 
@@ -290,11 +290,7 @@ class Stm32f1xFlash(Stm32Flash):
     def protect(self, set_: bool, first: int, last: int) -> None:
         self.require_halted()
         opts = self.erase_options()
-        for i in range(first, last + 1):
-            if set_:
-                opts["wrpr"] &= ~(1 << i)
-            else:
-                opts["wrpr"] |= 1 << i
+        opts["wrpr"] = with_protection(opts["wrpr"], set_, first, last)
         self.write_options(opts)
 
     def lock(self) -> None:

@@ -18,7 +18,7 @@ from ocdpy import log
 from ocdpy.errors import FlashError, TransferFaultError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import Sector
-from ocdpy.flash.drivers.stm32_common import Stm32Flash
+from ocdpy.flash.drivers.stm32_common import Stm32Flash, with_protection
 from ocdpy.flash.target_api import PARTNO_M4
 
 REG_BASE = 0x40023C00
@@ -343,11 +343,7 @@ class Stm32f2xFlash(Stm32Flash):
                 self.target.write_memory(self.bank.base + self.bank.size + i, b"\x00", 1)
             return
         opts = self.read_options()
-        for i in range(first, last + 1):
-            if set_:
-                opts["protection"] &= ~(1 << i)
-            else:
-                opts["protection"] |= 1 << i
+        opts["protection"] = with_protection(opts["protection"], set_, first, last)
         self.write_options(opts)
 
     def lock(self) -> None:

@@ -17,7 +17,7 @@ from ocdpy import log
 from ocdpy.errors import FlashError, TransferFaultError
 from ocdpy.flash import loader_code
 from ocdpy.flash.bank import sector_array
-from ocdpy.flash.drivers.stm32_common import Stm32Flash
+from ocdpy.flash.drivers.stm32_common import Stm32Flash, with_protection
 
 BANK1_BASE, BANK2_BASE = 0x08000000, 0x08100000
 REG_BASE_B1, REG_BASE_B2 = 0x52002000, 0x52002100
@@ -242,9 +242,7 @@ class Stm32h7xFlash(Stm32Flash):
     def protect(self, set_: bool, first: int, last: int) -> None:
         self.require_halted()
         wpsn = self.target.read_u32(self.register_base + WPSN_PRG) & 0xFF
-        for i in range(first, last + 1):
-            wpsn = wpsn & ~(1 << i) if set_ else wpsn | 1 << i
-        self.write_option(WPSN_PRG, wpsn)
+        self.write_option(WPSN_PRG, with_protection(wpsn, set_, first, last))
 
     def option_read(self, offset: int) -> tuple[int, int]:
         address = self.register_base + offset
