@@ -242,19 +242,8 @@ def add_driver_commands(session, driver: str) -> None:
 # -- live banks ---------------------------------------------------------------------------
 
 def _runtime_target(session, name: str):
-    """The live target object for a target name (see /tmp notes: the session offers it
-    as runtime_target(), runtime_targets, cores, or an attribute of the TargetConfig)."""
-    getter = getattr(session, "runtime_target", None)
-    obj = getter(name) if callable(getter) else None
-    for attr in ("runtime_targets", "cores"):
-        if obj is None:
-            table = getattr(session, attr, None)
-            if isinstance(table, dict):
-                obj = table.get(name)
-    if obj is None:
-        cfg = session.config.target(name)
-        for attr in ("runtime", "core", "object"):
-            obj = obj or getattr(cfg, attr, None)
+    """The live target of a target name as the flash layer uses it (None before init)."""
+    obj = session.runtime_target(name)
     if obj is None:
         return None
     from ocdpy.flash.target_api import adapt
