@@ -244,7 +244,7 @@ def _write_bank_checked(plan: BankPlan, desired: dict[int, bytearray], blank_ran
     checks = _hash_runs(bank, plan.sectors) + [CheckRun(a, n, 1, blank=True) for a, n in blank_ranges]
     expect = [check_value(bytes(desired[i])) for i in plan.sectors]
     units = {i: u for u, i in enumerate(plan.sectors)}
-    unit = driver.unit() if hasattr(driver, "unit") else 1
+    unit = driver.unit()
     worst = _writes_from(bank, desired, unit, skip_ff=True)
     estimate = sum(len(d) for _, d in worst)
     covered_all = len(plan.sectors) == len(bank.sectors)
@@ -323,7 +323,7 @@ def _decide(plan: BankPlan, desired: dict[int, bytearray], states: dict[int, str
             plan.erase = []
             plan.program = list(plan.sectors)
             plan.unchanged = []
-    unit = driver.unit() if hasattr(driver, "unit") else 1
+    unit = driver.unit()
     plan.writes = _writes_from(bank, {i: desired[i] for i in plan.program}, unit, skip_ff=True)
 
 
@@ -346,7 +346,7 @@ def _plan_no_erase(bank: FlashBank, runs: list[Run], plan: BankPlan, skip: bool)
             merged[-1] = (merged[-1][0], merged[-1][1] + data)
         else:
             merged.append((off, data))
-    unit = driver.unit() if hasattr(driver, "unit") else 1
+    unit = driver.unit()
     plan.writes = [_pad_to_unit(off, data, unit, bank.default_padded_value) for off, data in merged]
     return plan
 
@@ -573,10 +573,10 @@ def _write_padded(bank: FlashBank, start: int, data: bytes, start_text: str) -> 
 
 def _write_raw(bank: FlashBank, offset: int, data: bytes) -> None:
     driver = bank.driver
-    unit = driver.unit() if hasattr(driver, "unit") else 1
+    unit = driver.unit()
     off, padded = _pad_to_unit(offset, data, unit, bank.default_padded_value)
     with preserved_context(_bank_target(bank)):
-        driver.erase_and_write([], [(off, padded)]) if hasattr(driver, "plan_job") else driver.write(off, padded)
+        driver.erase_and_write([], [(off, padded)])
     for i in bank.sectors_for(off, len(padded)):
         bank.sectors[i].is_erased = 0
 

@@ -66,6 +66,10 @@ class FlashDriver:
     def info(self) -> str:
         return ""
 
+    def unit(self) -> int:
+        """Bytes per programming operation (writes are padded to it)."""
+        return 1
+
     # timing estimates for planning (datasheet typical figures) ------------------------
 
     def sector_erase_seconds(self, index: int) -> float:
