@@ -10,7 +10,8 @@ Either way a line runs as on OpenOCD's console: its result is printed, a failure
 printed to every console and the log (OpenOCD broadcasts errors), log lines of the
 session appear on every console, `exit` closes the console and `shutdown` stops the
 servers. Input is bounded: characters past 64 KiB in one line are dropped, and
-reading stops while too much typed input waits.
+reading stops while too much typed input waits. History carries over between
+consoles and sessions in ~/.openocd_history, as OpenOCD keeps it (telnet_history).
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from __future__ import annotations
 import asyncio
 
 from ocdpy import log
+from ocdpy.server import telnet_history
 from ocdpy.server.host import TELNET_BANNER
 from ocdpy.server.service import Connection
+from ocdpy.server.telnet_history import HISTORY_LINE_MAX, HISTORY_MAX
 from ocdpy.server.telnet_protocol import NEGOTIATION, TelnetParser
 
+__all__ = ["HISTORY_LINE_MAX", "HISTORY_MAX", "LINE_MAX", "TelnetConnection"]
+
 LINE_MAX = 64 * 1024
-HISTORY_MAX = 128  # OpenOCD's TELNET_LINE_HISTORY_SIZE
-HISTORY_LINE_MAX = 4096
 # How long to wait for a telnet client's terminal type before serving a plain client.
 NEGOTIATE_QUIET = 0.3
 NEGOTIATE_MAX = 2.0
@@ -35,10 +38,15 @@ class TelnetConnection(Connection):
         super().__init__(service, reader, writer)
         self.parser = TelnetParser()
         self.history: list[str] = []
+        self._history_loaded = False  # save only what was loaded and added to
         self.console = None  # RichConsole or PlainConsole
 
     async def serve(self) -> None:
         self.send(NEGOTIATION)
+        # As OpenOCD: the history of earlier consoles (~/.openocd_history) is there from
+        # the start, and this console's is written back when it closes.
+        self.history = telnet_history.load()
+        self._history_loaded = True
         early = await self._negotiate()
         if early is None:
             return
@@ -102,8 +110,11 @@ class TelnetConnection(Connection):
     async def run_line(self, line: str) -> bool:
         """Run a console line; False when the console must close."""
         if line.strip() == "history":
-            self.write_text("".join(h + "\n" for h in self.history))
+            # OpenOCD ends each listed line with "\r\n\0", as after an entered line
+            self.send(b"".join(h.encode("utf-8", "replace") + b"\r\n\x00" for h in self.history))
             return True
+        if line == "shutdown":
+            telnet_history.save(self.history)  # OpenOCD saves before it goes down
         outcome = await self.host.run_command(self, line)
         if outcome.error:
             log.user(outcome.text)  # every console and the log see it, as in OpenOCD
@@ -114,3 +125,7 @@ class TelnetConnection(Connection):
     def on_log(self, level: int, text: str) -> None:
         if self.console is not None and not self.closed:
             self.console.show_log(text)
+
+    def connection_lost(self) -> None:
+        if self._history_loaded:
+            telnet_history.save(self.history)

@@ -19,7 +19,9 @@ class PlainConsole:
         self.line = ""
         self.cursor = 0
         self.prompt_visible = False
-        self.history_pos: int | None = None
+        # OpenOCD starts a console's history walk one line before the last saved one,
+        # so the first Up skips the `exit`/`shutdown` that ended the previous session.
+        self.history_pos: int | None = len(conn.history) - 1 if len(conn.history) > 1 else None
         self._esc = b""
         self._after_cr = False
         self._out: list[str] = []
@@ -178,10 +180,10 @@ class PlainConsole:
 
     async def _enter(self) -> bool:
         line, self.line, self.cursor = self.line, "", 0
-        self.history_pos = None
         self._write("\r\n\x00")
         self._flush()
-        if line.strip() != "history":
+        if line.strip() != "history":  # listing the history leaves the walk where it was
+            self.history_pos = None
             self.conn.add_history(line)
         self.prompt_visible = False
         keep = await self.conn.run_line(line)

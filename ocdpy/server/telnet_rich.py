@@ -58,15 +58,16 @@ class _Stream:
         raise OSError("a telnet connection has no file descriptor")
 
 
-def _history():
-    """prompt_toolkit history kept to OpenOCD's 128 lines (its own grows without end)."""
+def _history(initial: list[str]):
+    """prompt_toolkit history kept to OpenOCD's 128 lines (its own grows without end),
+    starting with `initial` (oldest first: the saved history)."""
     from prompt_toolkit.history import History
 
     from ocdpy.server.telnet import HISTORY_LINE_MAX, HISTORY_MAX
 
     class BoundedHistory(History):
         def load_history_strings(self):
-            return []
+            return list(reversed(initial[-HISTORY_MAX:]))  # newest first
 
         def store_string(self, string: str) -> None:
             pass
@@ -136,7 +137,7 @@ class RichConsole:
                     self._context = contextvars.copy_context()
                     self._session = PromptSession(
                         message="> ",
-                        history=_history(),
+                        history=_history(list(self.conn.history)),
                         completer=_make_completer(self.conn.host.session),
                         complete_style=CompleteStyle.READLINE_LIKE,
                         complete_while_typing=False,
