@@ -27,12 +27,14 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPT = b"\r> "
 TARGET_CFG = {"stm32f103c8": "target/stm32f1x.cfg", "stm32f407vg": "target/stm32f4x.cfg"}
+HOME = tempfile.TemporaryDirectory(prefix="server-bench-home-")
 
 
 def free_port() -> int:
@@ -96,9 +98,15 @@ async def load(port: int, consoles: int, commands: int, expect_mdw: bytes, timeo
     return result
 
 
+def server_env(**extra: str) -> dict[str, str]:
+    """The servers' environment: HOME in a directory of our own, as every console that
+    closes writes ~/.openocd_history (ocdpy and OpenOCD alike)."""
+    return dict(os.environ, HOME=HOME.name, **extra)
+
+
 def start_fake() -> tuple[subprocess.Popen, int, bytes]:
     proc = subprocess.Popen([sys.executable, "-m", "tests.server.fake_server", "tcp"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            env=server_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline()
     ports = json.loads(line)
     return proc, ports["telnet"], b"0x08000000: ffffffff ffffffff ffffffff ffffffff"
@@ -119,8 +127,8 @@ def wait_for_port(proc: subprocess.Popen, port: int, timeout: float = 30) -> Non
 
 def start_sim(chip: str) -> tuple[list[subprocess.Popen], int, bytes]:
     port = free_port()
-    env = dict(os.environ, OCDPY_SIM=chip)
-    proc = subprocess.Popen(["ocdpy", "-f", "interface/stlink.cfg", "-f", TARGET_CFG[chip],
+    env = server_env(OCDPY_SIM=chip)
+    proc = subprocess.Popen([sys.executable, "-m", "ocdpy", "-f", "interface/stlink.cfg", "-f", TARGET_CFG[chip],
                              "-c", f"telnet_port {port}", "-c", "tcl_port disabled",
                              "-c", "gdb_port disabled"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -135,7 +143,8 @@ def start_openocd(chip: str) -> tuple[list[subprocess.Popen], int, bytes]:
     wait_for_port(sim, sim_port)
     ocd = subprocess.Popen(["openocd", "-f", "interface/stlink.cfg", "-c", f"hla_stlink_backend tcp {sim_port}",
                             "-f", TARGET_CFG[chip], "-c", f"telnet_port {port}", "-c", "tcl_port disabled",
-                            "-c", "gdb_port disabled"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            "-c", "gdb_port disabled"], env=server_env(),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(ocd, port)
     return [ocd, sim], port, b"0x08000000: "
 

@@ -123,7 +123,9 @@ def bind(name: str, port: str, bindto: str | None) -> Listener:
     if not 0 <= number <= 65535:
         raise ServiceError(f"{name} port {number} is out of range (0-65535)")
     address = _bind_address(bindto)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP named, not 0: asyncio turns Nagle off only on sockets that say TCP,
+    # and with it on each console reply waits out the client's delayed ACK (40 ms).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((address, number))

@@ -236,3 +236,17 @@ def test_memory_stays_bounded_under_many_connections() -> None:
         fds_after = len(os.listdir("/proc/self/fd"))
         assert fds_after <= fds_before + 5
         assert len(host.connections) <= 1
+
+
+def test_replies_go_out_at_once() -> None:
+    """Nagle's algorithm is off on every connection (as asyncio does for TCP sockets):
+    with it on, each console reply would wait out the client's delayed ACK."""
+    import socket as s
+
+    with running_host(FakeSession(FakeTarget())) as host:
+        sock = console(host)
+        conns = [c for c in host.connections if c.kind == "telnet"]
+        assert len(conns) == 1
+        server_side = conns[0].writer.get_extra_info("socket")
+        assert server_side.getsockopt(s.IPPROTO_TCP, s.TCP_NODELAY) != 0
+        sock.close()
