@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "ocdpy.commands.registers",
     "ocdpy.commands.memory",
     "ocdpy.commands.breakpoints",
+    "ocdpy.commands.cortex_m",
     "ocdpy.commands.images",
     "ocdpy.commands.flash",
     "ocdpy.commands.nand",

@@ -22,6 +22,11 @@ S_RETIRE_ST, S_RESET_ST = 1 << 24, 1 << 25
 DCRSR_WNR = 1 << 16
 TRCENA = 1 << 24
 VC_HARDERR, VC_BUSERR, VC_CORERESET = 1 << 10, 1 << 8, 1 << 0
+VC_INTERR, VC_STATERR, VC_CHKERR, VC_NOCPERR, VC_MMERR = 1 << 9, 1 << 7, 1 << 6, 1 << 5, 1 << 4
+# `cortex_m vector_catch` names, in the order OpenOCD lists them.
+VECTOR_CATCH = (("hard_err", VC_HARDERR), ("int_err", VC_INTERR), ("bus_err", VC_BUSERR),
+                ("state_err", VC_STATERR), ("chk_err", VC_CHKERR), ("nocp_err", VC_NOCPERR),
+                ("mm_err", VC_MMERR), ("reset", VC_CORERESET))
 
 # System Control Block
 CPUID = 0xE000ED00

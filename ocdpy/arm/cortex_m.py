@@ -42,6 +42,7 @@ from .cpuid import FPU_SIGNATURES, CorePart, Cpuid
 from .work_area import WorkAreaAllocator
 
 STEP_POLLS = 50
+ISR_MASKING_MODES = ("auto", "off", "on", "steponly")
 REGRDY_POLLS = 10
 SOFT_RESET_TIMEOUT_S = 0.1
 # Registers `restore_registers` may leave dirty: r0-r12, lr, pc, xPSR (not SP, which
@@ -126,6 +127,7 @@ class CortexM:
         self.breakpoints: list[Breakpoint] = []
         self.watchpoints: list[Watchpoint] = []
         self.demcr_user = 0  # vector catch bits asked for by the user
+        self.isr_masking = "auto"  # `cortex_m maskisr`: auto, off, on or steponly
         self.exception_number = 0
         self.core_mode = "Thread"
         self.maskints_erratum = False
@@ -202,17 +204,50 @@ class CortexM:
             self._put(regsel, self._regs[regsel])
         self._dirty.clear()
 
-    def _restore_for_user(self, keep: tuple[int, ...] = (), unmask: bool = True) -> None:
+    def _restore_for_user(self, keep: tuple[int, ...] = (), mask: bool | None = None) -> None:
         """Before the application runs again after flash routines: their registers
-        written back, the halt reason they left cleared, vector catch and interrupt
-        masking as the user had them (C_MASKINTS changed only while halted)."""
+        written back, the halt reason they left cleared, vector catch as the user set
+        it, and C_MASKINTS as `mask` says (None: left as it is; it may change only
+        while halted)."""
         self.prepare_to_run(keep)
         if self._dfsr_stale:
             self.mem.write_u32(V7.DFSR, 0x1F)  # write-one-to-clear
             self._dfsr_stale = False
         self.write_demcr(V7.TRCENA | self.demcr_user)
-        if unmask and self._maskints:
-            self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
+        if mask is not None:
+            self._set_maskints(mask)
+
+    def _set_maskints(self, mask: bool) -> None:
+        """C_MASKINTS on or off, written (with C_HALT, as the architecture asks) only
+        when it changes."""
+        if mask != self._maskints:
+            self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN | (V7.C_MASKINTS if mask else 0))
+
+    def _masked_while_halted(self) -> bool:
+        """`cortex_m maskisr`: `on` keeps interrupts masked all the time; `steponly`
+        also while halted on a core with the r0p0/r0p1 stepping erratum, so that the
+        step itself does not change the mask."""
+        return self.isr_masking == "on" or (self.isr_masking == "steponly" and self.maskints_erratum)
+
+    def set_isr_masking(self, mode: str) -> None:
+        """`cortex_m maskisr MODE`; a halted core gets the mask of that mode now."""
+        if mode not in ISR_MASKING_MODES:
+            raise ValueError(mode)
+        self.isr_masking = mode
+        if self.state == TargetState.HALTED:
+            self._set_maskints(self._masked_while_halted())
+
+    def read_demcr(self) -> int:
+        value = self.mem.read_u32(V7.DEMCR)
+        self._demcr = value
+        return value
+
+    def set_vector_catch(self, bits: int) -> int:
+        """`cortex_m vector_catch`: the exceptions that halt the core (DEMCR's low half,
+        kept across resets and flash routines); returns DEMCR as read back."""
+        self.demcr_user = bits & 0xFFFF
+        self.write_demcr((self.read_demcr() & ~0xFFFF) | self.demcr_user, force=True)
+        return self.read_demcr()
 
     def _drop_registers(self) -> None:
         """Forget every cached register (the core ran, or was reset)."""
@@ -311,6 +346,8 @@ class CortexM:
             self.state = TargetState.HALTED
             if prev in (TargetState.RUNNING, TargetState.UNKNOWN):
                 self._debug_entry()
+                if self.hla is None:
+                    self._set_maskints(self._masked_while_halted())  # as `maskisr` asks
                 if prev == TargetState.RUNNING or self.hla is not None:
                     self._event("halted")
             elif prev == TargetState.DEBUG_RUNNING:
@@ -358,7 +395,8 @@ class CortexM:
         self.debug_reason = DebugReason.DBGRQ
         if self.state == TargetState.RESET and self._in_reset and self._reset_halt:
             return  # the reset's vector catch halts it
-        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
+        # C_MASKINTS as it is: it may not change in the write that halts the core
+        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN | (V7.C_MASKINTS if self._maskints else 0))
 
     def _examine_debug_reason(self, dfsr: int) -> None:
         if self.debug_reason in (DebugReason.DBGRQ, DebugReason.SINGLESTEP):
@@ -573,8 +611,9 @@ class CortexM:
         return pc
 
     def _single_step(self) -> None:
-        self._write_dhcsr(V7.C_HALT | V7.C_MASKINTS | V7.C_DEBUGEN)
-        self._write_dhcsr(V7.C_STEP | V7.C_MASKINTS | V7.C_DEBUGEN)
+        mask = V7.C_MASKINTS if self.isr_masking != "off" else 0
+        self._set_maskints(bool(mask))
+        self._write_dhcsr(V7.C_STEP | mask | V7.C_DEBUGEN)
         for _ in range(STEP_POLLS):
             if self._read_dhcsr() & V7.S_HALT:
                 break
@@ -582,7 +621,7 @@ class CortexM:
             self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
             raise TargetError(f"[{self.name}] single step did not complete (the core is sleeping or "
                               "stalled); halted it instead")
-        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN)
+        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN | (V7.C_MASKINTS if self._masked_while_halted() else 0))
 
     def _arm_breakpoints(self) -> None:
         for bp in self.breakpoints:
@@ -599,7 +638,7 @@ class CortexM:
         self._require_halted()
         keep = (15,) if address is not None else ()
         if not debug_execution:
-            self._restore_for_user(keep)
+            self._restore_for_user(keep, mask=self.isr_masking == "on")
             if self.work_areas is not None:
                 self.work_areas.free_all()  # as OpenOCD: the application gets its RAM back
             self._arm_breakpoints()
@@ -618,7 +657,7 @@ class CortexM:
                 self._unset_breakpoint(bp)
                 self._single_step()
                 self._set_breakpoint(bp)
-        self._write_dhcsr(V7.C_DEBUGEN)
+        self._write_dhcsr(V7.C_DEBUGEN | (V7.C_MASKINTS if self._maskints else 0))
         self.debug_reason = DebugReason.NOTHALTED
         if debug_execution:
             self.state = TargetState.DEBUG_RUNNING
@@ -630,7 +669,7 @@ class CortexM:
     def step(self, address: int | None = None, handle_breakpoints: bool = True) -> None:
         """Execute one instruction (from `address` if given) and halt again."""
         self._require_halted()
-        self._restore_for_user((15,) if address is not None else (), unmask=False)
+        self._restore_for_user((15,) if address is not None else ())
         self.run_count += 1
         if address is not None:
             self.write_register("pc", address)
