@@ -15,6 +15,7 @@ from ocdpy import log
 from ocdpy.server.host import ServerHost
 
 from .fakes import FakeSession, FakeTarget, running_host
+from .sockio import read_until
 
 
 class LogCapture:
@@ -32,21 +33,6 @@ class LogCapture:
 
     def __exit__(self, *exc) -> None:
         log.remove_listener(self)
-
-
-def read_until(sock: socket.socket, marker: bytes, timeout: float = 10.0) -> bytes:
-    deadline = time.monotonic() + timeout
-    data = b""
-    while marker not in data:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"waited for {marker!r}, have {data[-200:]!r}")
-        sock.settimeout(remaining)
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise ConnectionError(f"closed; have {data[-200:]!r}")
-        data += chunk
-    return data
 
 
 def console(host: ServerHost) -> socket.socket:

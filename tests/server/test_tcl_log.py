@@ -12,8 +12,9 @@ from tests import oracles
 
 from .fakes import FakeSession, FakeTarget, running_host
 from .proc_lines import LineReader
+from .sockio import read_until
 from .test_init_ports import command, stlink_server, wait_ports
-from .test_service import LogCapture, console, read_until
+from .test_service import LogCapture, console
 from .test_tcl_rpc import TclClient
 
 pytest.importorskip("unicorn")

@@ -14,25 +14,11 @@ from pathlib import Path
 import pytest
 
 from .fakes import FakeSession, FakeTarget, running_host
+from .sockio import read_until
 
 ROOT = Path(__file__).resolve().parents[2]
 NEGOTIATION = (b"\xff\xfb\x03\xff\xfb\x01\xff\xfd\x03\xff\xfe\x01\xff\xfd\x22\xff\xfa\x22\x01\x00"
                b"\xff\xf0\xff\xfd\x1f\xff\xfd\x18\xff\xfa\x18\x01\xff\xf0")
-
-
-def read_until(sock: socket.socket, marker: bytes, timeout: float = 5.0) -> bytes:
-    deadline = time.monotonic() + timeout
-    data = b""
-    while not data.endswith(marker):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"waited for {marker!r}, have {data[-200:]!r}")
-        sock.settimeout(remaining)
-        chunk = sock.recv(4096)
-        if not chunk:
-            raise ConnectionError(f"closed; have {data[-200:]!r}")
-        data += chunk
-    return data
 
 
 @pytest.fixture
@@ -88,11 +74,11 @@ def test_errors_and_log_lines_reach_every_console(served) -> None:
     out = read_until(one, b"\r> ")
     assert b"[stm32f1x.cpu] halted due to debug-request, current mode: Thread \r\n" in out
     # the other console gets the log lines above its prompt, and its line back
-    seen = read_until(two, b"> ab")
+    seen = read_until(two, b"xPSR: 0x01000000 pc: 0x08000044 msp: 0x20005000\r\n> ab")
     assert b"halted due to debug-request" in seen
     one.sendall(b"nosuch\r\n")
     read_until(one, b"\r> ")
-    assert b'invalid command name "nosuch"' in read_until(two, b"> ab")
+    assert read_until(two, b"> ab").endswith(b'invalid command name "nosuch"\r\n> ab')
 
 
 def test_over_long_line_is_cut_and_the_console_goes_on(served) -> None:

@@ -18,9 +18,10 @@ from tests import oracles
 
 from .fakes import FakeSession, FakeTarget, running_host
 from .proc_lines import LineReader
+from .sockio import read_to_close, read_until
 from .test_init_ports import wait_ports
 from .test_service import LogCapture
-from .test_telnet import Tmux, read_until
+from .test_telnet import Tmux
 
 
 def history_file() -> Path:
@@ -40,9 +41,7 @@ def type_line(sock: socket.socket, line: bytes) -> bytes:
 
 def closed(sock: socket.socket) -> None:
     """Wait for the server to close the console (after `exit`)."""
-    sock.settimeout(10)
-    while sock.recv(4096):
-        pass
+    read_to_close(sock)
     sock.close()
 
 
@@ -93,11 +92,7 @@ def test_shutdown_typed_at_a_console_is_saved_before_the_servers_stop() -> None:
         sock = plain_console(host.port_of("telnet"))
         type_line(sock, b"set y 1")
         sock.sendall(b"shutdown\r\n")
-        # The echo and the shutdown notice may come in one segment; read to the close.
-        sock.settimeout(10)
-        seen = b""
-        while chunk := sock.recv(4096):
-            seen += chunk
+        seen = read_to_close(sock)
         sock.close()
         assert b"shutdown\r\n\x00shutdown command invoked\r\n" in seen
     assert history_file().read_text().splitlines() == ["set y 1", "shutdown"]
