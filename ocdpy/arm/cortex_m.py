@@ -935,16 +935,23 @@ class CortexM:
 
     # -- reporting -------------------------------------------------------------------------
 
-    def blank_flash_hint(self) -> str | None:
-        """A word for the user when the core halted at the reset vector of erased flash
-        (pc 0xfffffffe, sp 0xfffffffc: the vector table reads 0xffffffff), which is what
-        a new or mass-erased chip shows and looks like a fault to someone who has not
-        seen it before."""
-        if self._regs.get(15) == 0xFFFFFFFE and self._regs.get(13) == 0xFFFFFFFC:
-            return (f"[{self.name}] pc 0xfffffffe: the vector table reads 0xffffffff, so the "
-                    "flash is blank (erased); program your firmware, e.g. "
-                    "`program firmware.elf verify reset`")
-        return None
+    def erased_vectors(self) -> tuple[str, int] | None:
+        """What a halt at pc 0xfffffffe with sp 0xfffffffc means: the reset fetched
+        all-ones vectors, or none at all. A look at the vector table (VTOR) tells:
+        ("blank", vtor) when it reads erased, a new or mass-erased chip;
+        ("unreadable", vtor) when the debugger's read faults too, which is read-out
+        protection; None for any other halt or table."""
+        if self._regs.get(15) != 0xFFFFFFFE or self._regs.get(13) != 0xFFFFFFFC:
+            return None
+        try:
+            vtor = self.mem.read_u32(V7.VTOR)
+        except TransferFaultError:
+            return None
+        try:
+            table = self.mem.read_memory(vtor, 8, 4)
+        except TransferFaultError:
+            return "unreadable", vtor
+        return ("blank", vtor) if table == b"\xff" * 8 else None
 
     def arch_state(self) -> str:
         """The two lines OpenOCD prints when the core halts."""

@@ -113,14 +113,38 @@ class Target:
         if event == "halted":
             self.dirty.clear()
             events.fire_halted(self.session, self.config, self._halt_message)
-            hint = self.core.blank_flash_hint() if self.print_halts else None
-            if hint and not self._blank_hint_shown:
-                self._blank_hint_shown = True
-                log.info(hint)
+            if self.print_halts and not self._blank_hint_shown:
+                hint = self._erased_vectors_hint()
+                if hint:
+                    self._blank_hint_shown = True
+                    say, text = hint
+                    say(text)
         else:
             if event in ("resumed", "debug-resumed"):
                 self.dirty.clear()
             self.fire(event)
+
+    def _erased_vectors_hint(self):  # -> (log function, text) | None
+        """A word once per session for a halt at pc 0xfffffffe, which looks like a fault
+        to someone who has not seen it: blank flash (an Info line), or read-out
+        protection (a Warn line with the bank's unlock command)."""
+        found = self.core.erased_vectors()
+        if found is None:
+            return None
+        kind, vtor = found
+        name = self.name
+        if kind == "blank":
+            return log.info, (f"[{name}] pc 0xfffffffe: the vector table reads 0xffffffff, so the flash is "
+                              "blank (erased); program your firmware, e.g. `program firmware.elf verify reset`")
+        banks = [b for b in self.session.config.flash_banks if b.target == name]
+        bank = next((b for b in banks if b.base <= vtor < b.base + max(b.size, 1)), banks[0] if banks else None)
+        unlock = (f"`{bank.driver} unlock {bank.number}` removes it and erases the whole flash"
+                  if bank is not None and bank.driver.startswith("stm32") else
+                  "the flash driver's `unlock` command removes it (erasing the flash)")
+        return log.warning, (f"[{name}] pc 0xfffffffe: the core could not fetch its reset vector, and "
+                             f"reading the vector table at {vtor:#010x} faults for the debugger too: the "
+                             f"flash is read-out protected (RDP); {unlock}; after a reset (or power cycle) "
+                             "program it again")
 
     def _halt_message(self) -> str | None:
         if not (self.print_halts and self.verbose_halt_msg) or not self.halted:

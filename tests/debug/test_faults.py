@@ -69,6 +69,12 @@ def test_read_out_protected_chip(state, tmp_path) -> None:
     # The core cannot fetch its vectors from protected flash: it locks up, and reset
     # parks it at the all-ones vector.
     assert "pc (/32): 0xfffffffe" in run.output
+    # ... which would look like blank flash; ocdpy tells the two apart and names the way out
+    assert "the flash is blank" not in run.output
+    assert ("Warn : [stm32f1x.cpu] pc 0xfffffffe: the core could not fetch its reset vector, and reading "
+            "the vector table at 0x00000000 faults for the debugger too: the flash is read-out protected "
+            "(RDP); `stm32f1x unlock 0` removes it and erases the whole flash; after a reset (or power "
+            "cycle) program it again") in run.output.splitlines()
     assert errors(run)[-1] == (
         "Error: memory read at 0x08000000 failed: the target reported a bus fault (ST-Link status 0x11, "
         "AP FAULT); the address is not mapped, or the memory is protected or powered down")
@@ -142,3 +148,17 @@ def test_write_protected_pages_and_a_misread_flash_size(state, tmp_path) -> None
     assert run.returncode == 0, run.output
     assert "Warn : stm32f1x: the flash size register at 0x1ffff7e0 reads 0x2d28 (11560 KiB)" in run.output
     assert "0x08000000: 03 0a 11 18 " in run.output
+
+
+def test_the_way_out_of_read_out_protection_the_warning_gives_works(state, tmp_path) -> None:
+    firmware = H.FIRMWARE / "blinky-f103.elf"
+    run = H.run_ocdpy_usb(state, tmp_path, ["init", "reset halt", "stm32f1x unlock 0", "reset halt",
+                                            f"flash write_image erase {firmware}", "reset halt", "reg pc"],
+                          faults=("rdp1",))
+    assert run.returncode == 0, run.output
+    assert errors(run) == []
+    assert "stm32x unlocked." in run.output
+    # blank (0xfffffffe) until the new firmware is in, then at its reset handler
+    assert [line for line in run.output.splitlines() if line.startswith("pc (/32)")] == [
+        f"pc (/32): {RESET_HANDLER:#010x}"]
+    assert run.output.count("pc: 0xfffffffe msp: 0xfffffffc") == 2
