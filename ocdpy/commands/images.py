@@ -1,7 +1,8 @@
 """Images and target RAM as OpenOCD 0.12 moves them: `load_image` (write an image's
 sections to target memory, optionally clipped to [min_address, min_address +
-max_length)), `dump_image` (target memory to a binary file), `test_image` (list an
-image's sections without touching the target). `verify_image` and
+max_length)), `fast_load_image` + `fast_load` (the same in two steps: read now, write
+later), `dump_image` (target memory to a binary file), `test_image` (list an
+image's sections without touching the target), `virt2phys`. `verify_image` and
 `verify_image_checksum` are in ocdpy.commands.flash (on-target CRC, read-back on a
 mismatch).
 
@@ -41,11 +42,10 @@ def image_sections(ctx: CommandContext, name: str, base: int | None, kind: str |
     return [(seg.address, bytes(seg.data)) for seg in image]
 
 
-@command("load_image", mode=CommandMode.EXEC,
-         usage="filename address ['bin'|'ihex'|'elf'|'s19'] [min_address] [max_length]",
-         help="Load an image into target memory (RAM), optionally only the part in [min_address, "
-         "min_address + max_length)")
-def load_image(ctx: CommandContext, args: list[str]) -> None:
+def _clipped_sections(ctx: CommandContext, args: list[str]) -> list[tuple[int, bytes] | None]:
+    """OpenOCD's parse_load_image_command: `filename [address [type [min_address
+    [max_length]]]]`; each section clipped to [min_address, min_address + max_length),
+    None where nothing of it is left."""
     if not 1 <= len(args) <= 5:
         raise CommandSyntaxError()
     base = parse_address(args[1]) if len(args) >= 2 else None
@@ -56,20 +56,83 @@ def load_image(ctx: CommandContext, args: list[str]) -> None:
         max_address = parse_address(args[4], "*max_address") + min_address
     if min_address > max_address:
         raise CommandSyntaxError()
-    target = target_of(ctx)
-    started = time.monotonic()
-    sections = image_sections(ctx, args[0], base, args[2] if len(args) >= 3 else None)
-    total = 0
-    for address, data in sections:
+    clipped: list[tuple[int, bytes] | None] = []
+    for address, data in image_sections(ctx, args[0], base, args[2] if len(args) >= 3 else None):
         if address + len(data) < min_address or address >= max_address:
+            clipped.append(None)
             continue
         offset = max(0, min_address - address)
         end = min(len(data), max_address - address)
-        piece = data[offset:end]
-        target.write_buffer(address + offset, piece)
+        clipped.append((address + offset, data[offset:end]))
+    return clipped
+
+
+@command("load_image", mode=CommandMode.EXEC,
+         usage="filename address ['bin'|'ihex'|'elf'|'s19'] [min_address] [max_length]",
+         help="Load an image into target memory (RAM), optionally only the part in [min_address, "
+         "min_address + max_length)")
+def load_image(ctx: CommandContext, args: list[str]) -> None:
+    if not 1 <= len(args) <= 5:
+        raise CommandSyntaxError()
+    target = target_of(ctx)
+    started = time.monotonic()
+    total = 0
+    for section in _clipped_sections(ctx, args):
+        if section is None:
+            continue
+        address, piece = section
+        target.write_buffer(address, piece)
         total += len(piece)
-        ctx.print(f"{len(piece)} bytes written at address {addr_fmt(address + offset)}")
+        ctx.print(f"{len(piece)} bytes written at address {addr_fmt(address)}")
     ctx.print(f"downloaded {total} bytes {rate_text(total, time.monotonic() - started)}")
+
+
+@command("fast_load_image", mode=CommandMode.ANY,
+         usage="filename [address ['bin'|'ihex'|'elf'|'s19'] [min_address [max_length]]]",
+         help="Read an image into host memory for a later `fast_load` (nothing is written to the target yet)")
+def fast_load_image(ctx: CommandContext, args: list[str]) -> None:
+    started = time.monotonic()
+    sections = _clipped_sections(ctx, args)
+    total = 0
+    for section in sections:
+        if section is not None:
+            ctx.print(f"{len(section[1])} bytes written at address {addr_fmt(section[0])}")
+            total += len(section[1])
+    # OpenOCD keeps an empty (address 0, length 0) entry for a section the clip dropped
+    ctx.session.fast_load_sections = [s if s is not None else (0, b"") for s in sections]
+    ctx.print(f"Loaded {total} bytes {rate_text(total, time.monotonic() - started)}")
+    ctx.print("WARNING: image has not been loaded to target!You can issue a 'fast_load' to finish loading.")
+
+
+@command("fast_load", mode=CommandMode.EXEC, help="Write the image `fast_load_image` read to target memory")
+def fast_load(ctx: CommandContext, args: list[str]) -> None:
+    sections = getattr(ctx.session, "fast_load_sections", None)
+    if sections is None:
+        raise CommandFailed("No image in memory: read one first with fast_load_image FILE [ADDRESS]")
+    target = target_of(ctx)
+    started_ms = int(time.monotonic() * 1000)
+    size = 0
+    for address, data in sections:
+        ctx.print(f"Write to 0x{address & 0xFFFFFFFF:08x}, length 0x{len(data):08x}")
+        target.write_buffer(address, data)
+        size += len(data)
+    # OpenOCD's figure: whole milliseconds, printed with %f (inf or nan when under 1 ms)
+    ms = int(time.monotonic() * 1000) - started_ms
+    rate = size / 1024.0 / (ms / 1000.0) if ms else (float("inf") if size else float("nan"))
+    ctx.print(f"Loaded image {rate:f} kBytes/s".replace("nan kBytes", "-nan kBytes"))
+
+
+@command("virt2phys", mode=CommandMode.ANY, usage="virtual_address",
+         help="The physical address of a virtual one (the same on Cortex-M, which has no MMU)")
+def virt2phys(ctx: CommandContext, args: list[str]) -> None:
+    from ocdpy.commands.target import current_target
+
+    if len(args) != 1:
+        raise CommandSyntaxError()
+    address = parse_address(args[0], "virtual_address")
+    if current_target(ctx) is None:
+        raise CommandFailed("no current target: declare one with `target create` (a target config file does)")
+    ctx.print(f"Physical address {addr_fmt(address)}")
 
 
 @command("dump_image", mode=CommandMode.EXEC, usage="filename address size",
