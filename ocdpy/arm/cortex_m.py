@@ -217,6 +217,10 @@ class CortexM:
         if mask is not None:
             self._set_maskints(mask)
 
+    def _mask_bit(self) -> int:
+        """C_MASKINTS as the core holds it, for a DHCSR write that must not change it."""
+        return V7.C_MASKINTS if self._maskints else 0
+
     def _set_maskints(self, mask: bool) -> None:
         """C_MASKINTS on or off, written (with C_HALT, as the architecture asks) only
         when it changes."""
@@ -396,7 +400,7 @@ class CortexM:
         if self.state == TargetState.RESET and self._in_reset and self._reset_halt:
             return  # the reset's vector catch halts it
         # C_MASKINTS as it is: it may not change in the write that halts the core
-        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN | (V7.C_MASKINTS if self._maskints else 0))
+        self._write_dhcsr(V7.C_HALT | V7.C_DEBUGEN | self._mask_bit())
 
     def _examine_debug_reason(self, dfsr: int) -> None:
         if self.debug_reason in (DebugReason.DBGRQ, DebugReason.SINGLESTEP):
@@ -657,7 +661,7 @@ class CortexM:
                 self._unset_breakpoint(bp)
                 self._single_step()
                 self._set_breakpoint(bp)
-        self._write_dhcsr(V7.C_DEBUGEN | (V7.C_MASKINTS if self._maskints else 0))
+        self._write_dhcsr(V7.C_DEBUGEN | self._mask_bit())
         self.debug_reason = DebugReason.NOTHALTED
         if debug_execution:
             self.state = TargetState.DEBUG_RUNNING

@@ -26,7 +26,7 @@ def maskisr(ctx: CommandContext, args: list[str]) -> None:
     core = target.core
     if not target.halted:
         # OpenOCD's answer on a running core: a line, and success
-        ctx.print(f'target must be stopped for "{ctx.name.split()[-1]}" command')
+        ctx.print('target must be stopped for "maskisr" command')
         return
     if args:
         if args[0] not in ISR_MASKING_MODES:

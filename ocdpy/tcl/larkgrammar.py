@@ -7,6 +7,9 @@ same plain shape, commands -> words -> parts, with `[script]` parts parsed recur
 so the two readings can be compared on any text.
 
 Only tests and tools import this module (lark is imported here, not by the engine).
+Its extent helpers (brace, bracket, paren and escape ends) are written apart from
+parser.py's on purpose: the comparison is evidence only while the two readings share
+no code.
 """
 
 from __future__ import annotations

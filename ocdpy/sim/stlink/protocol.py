@@ -4,6 +4,9 @@ The values are facts of the wire protocol (the same numbers appear in every open
 driver: OpenOCD's stlink_usb.c, the stlink project, pyOCD); names follow ST's.
 A debug command is 0xF2 followed by a sub-command; its reply carries a status byte
 first (0x80 = OK) unless noted otherwise in the firmware handler.
+
+ocdpy.adapter.stlink has its own table of the same numbers on purpose: the virtual
+probe is the driver's test oracle, so a wrong number must not be shared by both.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ A version is hardware generation V, then component versions: J (JTAG/SWD), S (SW
 M (mass storage/VCP), B (bridge). ST-Link/V2 reports J and S in GET_VERSION, V2-1
 reports J and M in the same two fields, STLINK-V3 answers GET_VERSION with zeros
 and gives the components in GET_VERSION_EX.
+
+Written apart from ocdpy.adapter.stlink.version on purpose (the sim is the driver's
+oracle; see protocol.py).
 """
 
 from __future__ import annotations
